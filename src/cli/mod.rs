@@ -1,0 +1,54 @@
+//! Command-line interface: argument parsing and the mapping from outcomes to
+//! exit codes. Commands live in their own modules.
+
+mod outline;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes, stable for scripts and CI.
+pub mod exit {
+    /// Everything was processed and nothing reached the fail level.
+    pub const OK: u8 = 0;
+    /// Findings at or above the fail level.
+    pub const FINDINGS: u8 = 1;
+    /// Usage, configuration or rule-file error.
+    pub const USAGE: u8 = 2;
+    /// An input could not be processed: missing, unreadable, a directory,
+    /// undecodable, binary or empty.
+    pub const INPUT: u8 = 3;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "policylint",
+    version,
+    about = "A policy-as-code linter for privacy policies (APPI first)",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the document tree the engine sees: sections, paragraphs, list
+    /// items, table cells and sentences, each with line:column.
+    Outline(outline::OutlineArgs),
+}
+
+/// Whether to colour output written to stderr.
+pub(crate) fn stderr_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Outline(args) => outline::run(&args),
+    };
+    ExitCode::from(code)
+}

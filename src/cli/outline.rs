@@ -1,0 +1,65 @@
+//! `policylint outline FILE...`
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::{exit, stderr_color};
+use crate::document::Document;
+use crate::report::{input, outline};
+use crate::source::DEFAULT_MAX_FILE_SIZE;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OutlineFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct OutlineArgs {
+    /// Files to outline.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: OutlineFormat,
+    /// Show sentence nodes in the text outline (JSON always has them).
+    #[arg(long)]
+    sentences: bool,
+    /// Skip files larger than this many bytes.
+    #[arg(long, default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    max_file_size: u64,
+}
+
+pub fn run(args: &OutlineArgs) -> u8 {
+    let mut code = exit::OK;
+    let mut json = Vec::new();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let color = stderr_color();
+    for path in &args.files {
+        match Document::load(path, args.max_file_size) {
+            Ok(doc) => match args.format {
+                OutlineFormat::Text => {
+                    let text = outline::render_text(&doc, outline::TextOptions { sentences: args.sentences });
+                    if out.write_all(text.as_bytes()).is_err() {
+                        // stdout closed (a pipe to `head`): stop quietly.
+                        return code;
+                    }
+                }
+                OutlineFormat::Json => json.push(outline::to_json(&doc)),
+            },
+            Err(e) => {
+                eprint!("{}", input::render(&e, color));
+                code = exit::INPUT;
+            }
+        }
+    }
+    if let OutlineFormat::Json = args.format {
+        let value = serde_json::Value::Array(json);
+        let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        let _ = writeln!(out, "{text}");
+    }
+    code
+}

@@ -1,0 +1,181 @@
+//! Document stage: decoded text → format blocks → structure tree and
+//! normalised text, with exact spans throughout.
+
+pub mod format;
+pub mod heading;
+pub mod normalize;
+pub mod position;
+pub mod span;
+pub mod structure;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::source::{self, DecodeError, Decoded, FileOffsets, ReadError};
+pub use format::Format;
+pub use position::{LineIndex, Position};
+pub use span::MappedText;
+pub use structure::{Node, NodeId, NodeKind};
+
+/// A parsed policy document.
+#[derive(Debug)]
+pub struct Document {
+    /// The path as given by the user (for messages).
+    pub path: PathBuf,
+    pub encoding: &'static str,
+    pub bom: bool,
+    pub format: Format,
+    /// Decoded text (UTF-8, BOM removed, line endings as in the file).
+    pub text: String,
+    offsets: FileOffsets,
+    lines: LineIndex,
+    /// The tree, in document order; node 0 is the document.
+    pub nodes: Vec<Node>,
+    /// Normalised text of all text-bearing nodes, with a map into `text`.
+    pub norm: MappedText,
+}
+
+/// Why a document could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("{}: {source}", path.display())]
+    Decode {
+        path: PathBuf,
+        source: DecodeError,
+        /// The file's bytes decoded leniently, for showing where the problem is.
+        lossy: String,
+        /// Byte offset of the problem in `lossy`.
+        at: usize,
+    },
+    #[error("{}: empty file; nothing to check", path.display())]
+    Empty { path: PathBuf },
+}
+
+impl LoadError {
+    /// A skipped file (binary, empty) as opposed to a broken one.
+    pub fn is_skip(&self) -> bool {
+        matches!(
+            self,
+            LoadError::Empty { .. }
+                | LoadError::Decode {
+                    source: DecodeError::Binary { .. },
+                    ..
+                }
+                | LoadError::Read(ReadError::TooLarge { .. })
+        )
+    }
+}
+
+impl Document {
+    /// Read, decode and parse the file at `path`.
+    pub fn load(path: &Path, max_size: u64) -> Result<Document, LoadError> {
+        let bytes = source::read_file(path, max_size)?;
+        Document::from_bytes(path, &bytes)
+    }
+
+    /// Decode and parse `bytes` read from `path` (the path also picks the format).
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Document, LoadError> {
+        let decoded = source::decode(bytes).map_err(|e| decode_error(path, bytes, e))?;
+        if decoded.text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').is_empty() {
+            return Err(LoadError::Empty {
+                path: path.to_path_buf(),
+            });
+        }
+        let format = format::detect(Some(path), &decoded.text);
+        Ok(Document::parse(path, decoded, format))
+    }
+
+    /// Parse already decoded text in the given format.
+    pub fn parse(path: &Path, decoded: Decoded, format: Format) -> Document {
+        let Decoded {
+            text,
+            encoding,
+            bom,
+            offsets,
+        } = decoded;
+        let blocks = format::extract(format, &text);
+        let structure = structure::build(&text, blocks);
+        let lines = LineIndex::new(&text);
+        Document {
+            path: path.to_path_buf(),
+            encoding,
+            bom,
+            format,
+            text,
+            offsets,
+            lines,
+            nodes: structure.nodes,
+            norm: structure.norm,
+        }
+    }
+
+    /// Line and column of a byte offset in the decoded text.
+    pub fn position(&self, offset: usize) -> Position {
+        self.lines.position(&self.text, offset)
+    }
+
+    /// Byte offset in the original file of a byte offset in the decoded text.
+    pub fn file_offset(&self, offset: usize) -> usize {
+        self.offsets.to_file(offset)
+    }
+
+    /// Source span of a normalised range.
+    pub fn norm_to_src(&self, r: Range<usize>) -> Range<usize> {
+        self.norm.to_src(r)
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id as usize]
+    }
+
+    /// The normalised text of a node.
+    pub fn norm_text(&self, id: NodeId) -> &str {
+        &self.norm.text[self.nodes[id as usize].norm.clone()]
+    }
+
+    /// The source text of a node.
+    pub fn src_text(&self, id: NodeId) -> &str {
+        &self.text[self.nodes[id as usize].src.clone()]
+    }
+
+    /// The heading node of a section.
+    pub fn section_heading(&self, id: NodeId) -> Option<NodeId> {
+        let n = self.node(id);
+        (n.kind == NodeKind::Section)
+            .then(|| n.children.first().copied())
+            .flatten()
+    }
+}
+
+fn decode_error(path: &Path, bytes: &[u8], e: DecodeError) -> LoadError {
+    let file_at = match &e {
+        DecodeError::Binary { offset } | DecodeError::Invalid { offset, .. } => *offset,
+        DecodeError::Utf16WithoutBom { .. } => 0,
+    };
+    // Decode the valid prefix exactly so that the offset in `lossy` is right.
+    let prefix = String::from_utf8_lossy(&bytes[..file_at.min(bytes.len())]);
+    let at = prefix.len();
+    let lossy = match &e {
+        DecodeError::Invalid { encoding, .. } if *encoding != "UTF-8" => {
+            let enc = encoding_rs::Encoding::for_label(encoding.as_bytes()).unwrap_or(encoding_rs::UTF_8);
+            let (pre, _, _) = enc.decode(&bytes[..file_at.min(bytes.len())]);
+            let (all, _, _) = enc.decode(bytes);
+            return LoadError::Decode {
+                path: path.to_path_buf(),
+                source: e,
+                at: pre.len(),
+                lossy: all.into_owned(),
+            };
+        }
+        DecodeError::Binary { .. } | DecodeError::Utf16WithoutBom { .. } => String::new(),
+        _ => String::from_utf8_lossy(bytes).into_owned(),
+    };
+    LoadError::Decode {
+        path: path.to_path_buf(),
+        source: e,
+        lossy,
+        at,
+    }
+}

@@ -1,0 +1,69 @@
+//! Messages for inputs that could not be checked: located miette reports for
+//! undecodable bytes, one-line notes for skipped files.
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, SourceSpan};
+
+use super::snippet::Snippet;
+use crate::document::LoadError;
+use crate::document::position::LineIndex;
+use crate::source::{DecodeError, ReadError};
+
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(policylint::input::decode))]
+struct DecodeDiagnostic {
+    message: String,
+    #[source_code]
+    src: Snippet,
+    #[label("{label}")]
+    at: SourceSpan,
+    label: String,
+    #[help]
+    help: Option<String>,
+}
+
+/// Render a load error for a person. `color` chooses the miette theme.
+pub fn render(err: &LoadError, color: bool) -> String {
+    match err {
+        LoadError::Decode {
+            path,
+            source: source @ DecodeError::Invalid { encoding, offset, .. },
+            lossy,
+            at,
+        } => {
+            let name = path.display().to_string();
+            let ix = LineIndex::new(lossy);
+            let pos = ix.position(lossy, *at);
+            // The lenient decoding put U+FFFD where the bad bytes were.
+            let span_len = lossy.get(*at..).and_then(|t| t.chars().next()).map_or(0, char::len_utf8);
+            let diag = DecodeDiagnostic {
+                message: format!(
+                    "{name}:{}:{}: {source}",
+                    pos.line, pos.column
+                ),
+                src: Snippet::new(name.clone(), lossy, *at..*at + span_len),
+                at: SourceSpan::new((*at).into(), span_len),
+                label: format!("not valid {encoding} (file byte {offset})"),
+                help: Some(if *encoding == "UTF-8" {
+                    "the file is UTF-8 up to here; fix or remove the broken bytes, or re-save the whole file as UTF-8".into()
+                } else {
+                    format!("the file was read as {encoding}; fix the broken character or re-save the file as UTF-8")
+                }),
+            };
+            let theme = if color {
+                GraphicalTheme::unicode()
+            } else {
+                GraphicalTheme::unicode_nocolor()
+            };
+            let mut out = String::new();
+            let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+            if handler.render_report(&mut out, &diag).is_err() {
+                out = format!("error: {}\n", diag.message);
+            }
+            out
+        }
+        e if e.is_skip() => format!("note: {e}\n"),
+        LoadError::Read(ReadError::NotFound { .. } | ReadError::IsDirectory { .. }) => format!("error: {err}\n"),
+        e => format!("error: {e}\n"),
+    }
+}

@@ -1,0 +1,5 @@
+//! Report stage: everything that renders results for people or machines.
+
+pub mod input;
+pub mod outline;
+pub mod snippet;

@@ -1,0 +1,225 @@
+//! `policylint outline`: the tree the engine sees, for rule authors.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::document::heading::Family;
+use crate::document::{Document, NodeId, NodeKind, Position};
+
+/// How much of a node's text the text outline shows.
+const EXCERPT_CHARS: usize = 48;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOptions {
+    /// Show sentence nodes too.
+    pub sentences: bool,
+}
+
+fn excerpt(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => continue,
+            '\n' | '\r' => out.push('⏎'),
+            '\t' => out.push('→'),
+            c => out.push(c),
+        }
+        n += 1;
+    }
+    out
+}
+
+fn span(doc: &Document, id: NodeId) -> (Position, Position) {
+    let n = doc.node(id);
+    (doc.position(n.src.start), doc.position(n.src.end))
+}
+
+fn counts(doc: &Document) -> String {
+    let count = |k: NodeKind| doc.nodes.iter().filter(|n| n.kind == k).count();
+    format!(
+        "{} sections, {} paragraphs, {} list items, {} table cells, {} sentences",
+        count(NodeKind::Section),
+        count(NodeKind::Paragraph),
+        count(NodeKind::ListItem),
+        count(NodeKind::Cell),
+        count(NodeKind::Sentence)
+    )
+}
+
+/// Render the outline as indented text.
+pub fn render_text(doc: &Document, opts: TextOptions) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: {}, {}{}, {} lines; {}",
+        doc.path.display(),
+        doc.format.name(),
+        doc.encoding,
+        if doc.bom { " with BOM" } else { "" },
+        doc.position(doc.text.len()).line,
+        counts(doc)
+    );
+    // Iterative pre-order walk: depth of nesting never touches the stack.
+    let mut stack: Vec<(NodeId, usize)> = vec![(0, 0)];
+    while let Some((id, depth)) = stack.pop() {
+        let n = doc.node(id);
+        let (s, e) = span(doc, id);
+        let indent = "  ".repeat(depth);
+        let mut label = n.kind.name().to_string();
+        let mut text = None;
+        let mut skip_first_child = false;
+        match n.kind {
+            NodeKind::Section => {
+                let fam = n.family.map(Family::label).unwrap_or_default();
+                let _ = write!(label, " L{} {}", n.level, fam);
+                if let Some(h) = doc.section_heading(id) {
+                    text = Some(doc.src_text(h));
+                    skip_first_child = true;
+                }
+            }
+            NodeKind::Cell => {
+                if let Some(c) = n.cell {
+                    let _ = write!(label, " r{}c{}", c.row, c.col);
+                }
+                if let Some(h) = &n.header {
+                    let _ = write!(label, " [{h}]");
+                }
+            }
+            NodeKind::Document | NodeKind::Table => {}
+            _ => text = Some(doc.src_text(id)),
+        }
+        if n.boilerplate {
+            label.push_str(" [boilerplate]");
+        }
+        let _ = write!(out, "{indent}{label} {}:{}-{}:{}", s.line, s.column, e.line, e.column);
+        if let Some(t) = text {
+            let _ = write!(out, "  {}", excerpt(t, EXCERPT_CHARS));
+        }
+        let sentences = n
+            .children
+            .iter()
+            .filter(|&&c| doc.node(c).kind == NodeKind::Sentence)
+            .count();
+        if sentences > 1 && !opts.sentences {
+            let _ = write!(out, "  ({sentences} sentences)");
+        }
+        out.push('\n');
+        let kids: Vec<NodeId> = n
+            .children
+            .iter()
+            .copied()
+            .skip(usize::from(skip_first_child))
+            .filter(|&c| opts.sentences || doc.node(c).kind != NodeKind::Sentence)
+            .collect();
+        for &c in kids.iter().rev() {
+            stack.push((c, depth + 1));
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonPos {
+    line: usize,
+    column: usize,
+    utf16_column: usize,
+    /// Byte offset in the original file.
+    offset: usize,
+}
+
+#[derive(Serialize)]
+struct JsonNode {
+    id: NodeId,
+    kind: NodeKind,
+    parent: Option<NodeId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    level: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    family: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    number: Option<u32>,
+    boilerplate: bool,
+    start: JsonPos,
+    end: JsonPos,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    row: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    col: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    header: Option<String>,
+    /// Source text of text-bearing nodes (headings, paragraphs, list items, sentences).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    /// Normalised text the rules match, for the same nodes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    normalized: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonOutline {
+    path: String,
+    format: &'static str,
+    encoding: &'static str,
+    bom: bool,
+    /// Columns count Unicode scalar values; offsets are bytes of the original file.
+    column_unit: &'static str,
+    offset_unit: &'static str,
+    nodes: Vec<JsonNode>,
+}
+
+fn json_pos(doc: &Document, p: Position) -> JsonPos {
+    JsonPos {
+        line: p.line,
+        column: p.column,
+        utf16_column: p.utf16_column,
+        offset: doc.file_offset(p.offset),
+    }
+}
+
+/// The outline as a JSON value: a flat list of nodes in document order, each
+/// naming its parent.
+pub fn to_json(doc: &Document) -> serde_json::Value {
+    let nodes = doc
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let id = i as NodeId;
+            let (s, e) = span(doc, id);
+            let has_text = n.kind.is_leaf_text() || n.kind == NodeKind::Sentence;
+            JsonNode {
+                id,
+                kind: n.kind,
+                parent: n.parent,
+                level: (n.kind == NodeKind::Section).then_some(n.level),
+                family: n.family.map(Family::label),
+                number: n.number,
+                boilerplate: n.boilerplate,
+                start: json_pos(doc, s),
+                end: json_pos(doc, e),
+                row: n.cell.map(|c| c.row),
+                col: n.cell.map(|c| c.col),
+                header: n.header.clone(),
+                text: has_text.then(|| doc.src_text(id).to_string()),
+                normalized: has_text.then(|| doc.norm_text(id).to_string()),
+            }
+        })
+        .collect();
+    let outline = JsonOutline {
+        path: doc.path.display().to_string(),
+        format: doc.format.name(),
+        encoding: doc.encoding,
+        bom: doc.bom,
+        column_unit: "unicode-scalar-value",
+        offset_unit: "byte-of-original-file",
+        nodes,
+    };
+    serde_json::to_value(outline).unwrap_or(serde_json::Value::Null)
+}

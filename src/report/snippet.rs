@@ -1,0 +1,125 @@
+//! Source snippets for miette that stay readable on very long lines.
+//!
+//! A scraped page can be one 50 KB line; miette would print all of it. A
+//! [`Snippet`] hands miette only a window around the span, while reporting
+//! the true line and column, so the rendered `file:line:col` stays exact.
+
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
+/// Characters of context kept on each side of a span on a long line.
+const CONTEXT_CHARS: usize = 60;
+/// Lines up to this many bytes are shown whole.
+const SHORT_LINE: usize = 240;
+
+#[derive(Debug, Clone)]
+pub struct Snippet {
+    name: String,
+    window: String,
+    /// Byte offset of the window in the full text.
+    offset: usize,
+    /// 0-based line and column (in chars) of the window start.
+    line: usize,
+    column: usize,
+}
+
+impl Snippet {
+    /// A window of `text` around `span` (byte offsets into `text`).
+    pub fn new(name: impl Into<String>, text: &str, span: std::ops::Range<usize>) -> Snippet {
+        let s = floor_char(text, span.start.min(text.len()));
+        let e = floor_char(text, span.end.min(text.len()).max(s));
+        let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
+        let first_line_end = text[s..].find('\n').map_or(text.len(), |i| s + i);
+        let last_line_start = text[..e].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[e..].find('\n').map_or(text.len(), |i| e + i);
+        let (ws, we) = if first_line_end - line_start <= SHORT_LINE && line_end - last_line_start <= SHORT_LINE {
+            (line_start, line_end)
+        } else {
+            (
+                back_chars(text, s, CONTEXT_CHARS).max(line_start),
+                fwd_chars(text, e, CONTEXT_CHARS).min(line_end),
+            )
+        };
+        Snippet {
+            name: name.into(),
+            window: text[ws..we].to_string(),
+            offset: ws,
+            line: text[..ws].bytes().filter(|&b| b == b'\n').count(),
+            column: text[line_start..ws].chars().count(),
+        }
+    }
+}
+
+fn floor_char(t: &str, mut i: usize) -> usize {
+    while !t.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn back_chars(t: &str, from: usize, n: usize) -> usize {
+    t[..from].char_indices().rev().nth(n.saturating_sub(1)).map_or(0, |(i, _)| i)
+}
+
+fn fwd_chars(t: &str, from: usize, n: usize) -> usize {
+    t[from..].char_indices().nth(n).map_or(t.len(), |(i, _)| from + i)
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let start = span.offset().saturating_sub(self.offset).min(self.window.len());
+        let len = span.len().min(self.window.len() - start);
+        let local = SourceSpan::new(start.into(), len);
+        let inner = self
+            .window
+            .read_span(&local, context_lines_before, context_lines_after)?;
+        // miette counts columns in bytes; ours count characters.
+        let local_start = inner.span().offset().min(self.window.len());
+        let ls = self.window[..local_start].rfind('\n').map_or(0, |i| i + 1);
+        let mut column = self.window[ls..local_start].chars().count();
+        if ls == 0 {
+            column += self.column;
+        }
+        let line = inner.line() + self.line;
+        let data_start = inner.span().offset() + self.offset;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new(data_start.into(), inner.span().len()),
+            line,
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_line_window_keeps_true_position() {
+        let text = format!("前\n{}X{}", "あ".repeat(500), "い".repeat(500));
+        let at = text.find('X').unwrap();
+        let sn = Snippet::new("f.txt", &text, at..at + 1);
+        assert!(sn.window.chars().count() <= 2 * CONTEXT_CHARS + 1);
+        let c = sn.read_span(&SourceSpan::new(at.into(), 1), 0, 0).unwrap();
+        assert_eq!(c.line(), 1);
+        assert_eq!(c.column(), 500, "the true column, in chars");
+        assert_eq!(c.span().offset(), sn.offset);
+    }
+
+    #[test]
+    fn short_lines_are_whole() {
+        let text = "一行目\n二行目のX\n三行目";
+        let at = text.find('X').unwrap();
+        let sn = Snippet::new("f.txt", text, at..at + 1);
+        assert_eq!(sn.window, "二行目のX");
+        assert_eq!(sn.line, 1);
+        assert_eq!(sn.column, 0);
+    }
+}

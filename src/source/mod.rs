@@ -1,0 +1,92 @@
+//! Source stage: read a file's bytes and decode them to text.
+//!
+//! Nothing here ever opens a document for writing.
+
+pub mod decode;
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+pub use decode::{DecodeError, Decoded, FileOffsets, decode};
+
+/// Files larger than this are skipped unless configured otherwise.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
+
+/// Why a path could not be read as a document.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{path}: no such file or directory")]
+    NotFound { path: PathBuf },
+    #[error("{path}: is a directory, not a file")]
+    IsDirectory { path: PathBuf },
+    #[error("{path}: not a regular file")]
+    NotAFile { path: PathBuf },
+    #[error("{path}: permission denied")]
+    PermissionDenied { path: PathBuf },
+    #[error("{path}: file is {size} bytes, over the limit of {limit} bytes; skipped")]
+    TooLarge { path: PathBuf, size: u64, limit: u64 },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl ReadError {
+    pub fn path(&self) -> &Path {
+        match self {
+            ReadError::NotFound { path }
+            | ReadError::IsDirectory { path }
+            | ReadError::NotAFile { path }
+            | ReadError::PermissionDenied { path }
+            | ReadError::TooLarge { path, .. }
+            | ReadError::Io { path, .. } => path,
+        }
+    }
+}
+
+/// Read a file's bytes, read-only, refusing directories and oversized files.
+pub fn read_file(path: &Path, max_size: u64) -> Result<Vec<u8>, ReadError> {
+    let owned = || path.to_path_buf();
+    let meta = fs::metadata(path).map_err(|e| io_error(path, e))?;
+    if meta.is_dir() {
+        return Err(ReadError::IsDirectory { path: owned() });
+    }
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile { path: owned() });
+    }
+    if meta.len() > max_size {
+        return Err(ReadError::TooLarge {
+            path: owned(),
+            size: meta.len(),
+            limit: max_size,
+        });
+    }
+    let mut f = fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // Read at most one byte past the limit, in case the file grew meanwhile.
+    (&mut f)
+        .take(max_size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(path, e))?;
+    if bytes.len() as u64 > max_size {
+        return Err(ReadError::TooLarge {
+            path: owned(),
+            size: bytes.len() as u64,
+            limit: max_size,
+        });
+    }
+    Ok(bytes)
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> ReadError {
+    let path = path.to_path_buf();
+    match e.kind() {
+        std::io::ErrorKind::NotFound => ReadError::NotFound { path },
+        std::io::ErrorKind::PermissionDenied => ReadError::PermissionDenied { path },
+        std::io::ErrorKind::IsADirectory => ReadError::IsDirectory { path },
+        _ => ReadError::Io { path, source: e },
+    }
+}
