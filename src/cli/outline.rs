@@ -42,7 +42,12 @@ pub fn run(args: &OutlineArgs) -> u8 {
         match Document::load(path, args.max_file_size) {
             Ok(doc) => match args.format {
                 OutlineFormat::Text => {
-                    let text = outline::render_text(&doc, outline::TextOptions { sentences: args.sentences });
+                    let text = outline::render_text(
+                        &doc,
+                        outline::TextOptions {
+                            sentences: args.sentences,
+                        },
+                    );
                     if out.write_all(text.as_bytes()).is_err() {
                         // stdout closed (a pipe to `head`): stop quietly.
                         return code;

@@ -98,7 +98,8 @@ pub fn bullet(line: &str) -> Option<(usize, char)> {
             let next = line[1..].chars().next();
             (next == Some(' ') || next == Some('\u{3000}')).then_some((1, c))
         }
-        '・' | '･' | '•' | '●' | '○' | '■' | '□' | '◆' | '◇' | '▼' | '▲' | '▶' | '►' | '◎' | '★' | '☆' | '※' => {
+        '・' | '･' | '•' | '●' | '○' | '■' | '□' | '◆' | '◇' | '▼' | '▲' | '▶' | '►' | '◎'
+        | '★' | '☆' | '※' => {
             // ※ is a note, not a heading; callers decide.
             Some((c.len_utf8(), c))
         }
@@ -171,16 +172,42 @@ fn starts_with_unit(title: &str) -> bool {
         return false;
     };
     let c = fold_char(c);
-    if c.is_ascii_digit() || matches!(c, ',' | '.' | ':' | '/' | '-' | '~' | '～' | '%' | 'F' | 'f') {
+    if c.is_ascii_digit()
+        || matches!(
+            c,
+            ',' | '.' | ':' | '/' | '-' | '~' | '～' | '%' | 'F' | 'f'
+        )
+    {
         return true;
     }
     let unit = matches!(
         c,
-        '年' | '月' | '日' | '円' | '件' | '時' | '分' | '秒' | '号' | '番' | '歳' | '個' | '名' | '回' | '週' | '階' | '万' | '億' | '人' | '社' | '条'
+        '年' | '月'
+            | '日'
+            | '円'
+            | '件'
+            | '時'
+            | '分'
+            | '秒'
+            | '号'
+            | '番'
+            | '歳'
+            | '個'
+            | '名'
+            | '回'
+            | '週'
+            | '階'
+            | '万'
+            | '億'
+            | '人'
+            | '社'
+            | '条'
     );
     // A unit is followed by kana, punctuation, a space or nothing; followed
     // by another ideograph it is the first char of a word.
-    unit && !it.next().is_some_and(|n| matches!(n, '\u{4E00}'..='\u{9FFF}'))
+    unit && !it
+        .next()
+        .is_some_and(|n| matches!(n, '\u{4E00}'..='\u{9FFF}'))
 }
 
 fn circled(c: char) -> Option<u32> {
@@ -220,7 +247,8 @@ fn enclosed(line: &str) -> Option<Family> {
     };
     let inner: String = line.chars().skip(1).take(inner_len).collect();
     // A closing-then-opening pair inside means two groups, not one label.
-    if inner.contains(['。', '【', '】']) || (fam == Family::Angle && inner.contains(['<', '>'])) {
+    if inner.contains(['。', '【', '】']) || (fam == Family::Angle && inner.contains(['<', '>']))
+    {
         return None;
     }
     if fam == Family::ParenLabel && inner.chars().all(|c| fold_char(c).is_ascii_digit()) {
@@ -304,7 +332,9 @@ pub fn marker(line: &str) -> Option<Marker> {
                     tail = &t[l3..];
                 }
                 let tail = tail.trim_start_matches('.');
-                if tail.starts_with([' ', '\u{3000}']) || tail.chars().next().is_some_and(super::normalize::is_cjk) {
+                if tail.starts_with([' ', '\u{3000}'])
+                    || tail.chars().next().is_some_and(super::normalize::is_cjk)
+                {
                     return Some(Marker {
                         family: Family::Decimal(count),
                         number: Some(n),
@@ -356,10 +386,19 @@ mod tests {
 
     #[test]
     fn numbered_families() {
-        assert_eq!(fam("1. パーソナルデータの適正な取扱い"), Some((Family::DotNumber, Some(1))));
+        assert_eq!(
+            fam("1. パーソナルデータの適正な取扱い"),
+            Some((Family::DotNumber, Some(1)))
+        );
         assert_eq!(fam("１．個人情報"), Some((Family::DotNumber, Some(1))));
-        assert_eq!(fam("10. プライバシーポリシーの変更"), Some((Family::DotNumber, Some(10))));
-        assert_eq!(fam("1 個人データの共同利用"), Some((Family::SpaceNumber, Some(1))));
+        assert_eq!(
+            fam("10. プライバシーポリシーの変更"),
+            Some((Family::DotNumber, Some(10)))
+        );
+        assert_eq!(
+            fam("1 個人データの共同利用"),
+            Some((Family::SpaceNumber, Some(1)))
+        );
         assert_eq!(fam("第3条（利用目的）"), Some((Family::Article, Some(3))));
         assert_eq!(fam("第十二条 雑則"), Some((Family::Article, Some(12))));
         assert_eq!(fam("（1）当社は"), Some((Family::ParenNumber, Some(1))));
@@ -380,8 +419,14 @@ mod tests {
 
     #[test]
     fn enclosed_labels() {
-        assert_eq!(fam("【お客さま分析について】"), Some((Family::Bracket, None)));
-        assert_eq!(fam("**【お客さま対応内容等（録音・録画）の利用について】**"), Some((Family::Bracket, None)));
+        assert_eq!(
+            fam("【お客さま分析について】"),
+            Some((Family::Bracket, None))
+        );
+        assert_eq!(
+            fam("**【お客さま対応内容等（録音・録画）の利用について】**"),
+            Some((Family::Bracket, None))
+        );
         assert_eq!(fam("<送付先>"), Some((Family::Angle, None)));
         assert_eq!(fam("＜お問い合わせ窓口＞"), Some((Family::Angle, None)));
         assert_eq!(fam("（適切な取り扱い）"), Some((Family::ParenLabel, None)));

@@ -78,7 +78,11 @@ impl Document {
     /// Decode and parse `bytes` read from `path` (the path also picks the format).
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Document, LoadError> {
         let decoded = source::decode(bytes).map_err(|e| decode_error(path, bytes, e))?;
-        if decoded.text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').is_empty() {
+        if decoded
+            .text
+            .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+            .is_empty()
+        {
             return Err(LoadError::Empty {
                 path: path.to_path_buf(),
             });
@@ -159,7 +163,8 @@ fn decode_error(path: &Path, bytes: &[u8], e: DecodeError) -> LoadError {
     let at = prefix.len();
     let lossy = match &e {
         DecodeError::Invalid { encoding, .. } if *encoding != "UTF-8" => {
-            let enc = encoding_rs::Encoding::for_label(encoding.as_bytes()).unwrap_or(encoding_rs::UTF_8);
+            let enc =
+                encoding_rs::Encoding::for_label(encoding.as_bytes()).unwrap_or(encoding_rs::UTF_8);
             let (pre, _, _) = enc.decode(&bytes[..file_at.min(bytes.len())]);
             let (all, _, _) = enc.decode(bytes);
             return LoadError::Decode {

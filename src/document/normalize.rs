@@ -48,7 +48,7 @@ pub fn fold_char(c: char) -> char {
 /// Characters that continue the cluster of the char before them under NFKC:
 /// combining marks, and half-width voiced sound marks, which NFKC turns into
 /// combining marks that compose with the preceding kana.
-fn continues_cluster(c: char) -> bool {
+pub fn continues_cluster(c: char) -> bool {
     matches!(c, '\u{FF9E}' | '\u{FF9F}' | '\u{1160}'..='\u{11FF}')
         || (!c.is_ascii() && canonical_combining_class(c) != 0)
 }
@@ -64,7 +64,11 @@ fn nfkc_fold(s: &str) -> MappedText {
         if b.is_ascii() {
             // Bulk-copy a run of ASCII that needs no change.
             let start = i;
-            while i < bytes.len() && bytes[i].is_ascii() && !bytes[i].is_ascii_uppercase() && bytes[i] != b'\r' {
+            while i < bytes.len()
+                && bytes[i].is_ascii()
+                && !bytes[i].is_ascii_uppercase()
+                && bytes[i] != b'\r'
+            {
                 i += 1;
             }
             if i > start {
@@ -136,7 +140,15 @@ pub fn is_cjk(c: char) -> bool {
 pub fn is_dash(c: char) -> bool {
     matches!(
         c,
-        '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{2043}' | '\u{30FC}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' | '\u{FF70}'
+        '-' | '\u{2010}'
+            ..='\u{2015}'
+                | '\u{2212}'
+                | '\u{2043}'
+                | '\u{30FC}'
+                | '\u{FE58}'
+                | '\u{FE63}'
+                | '\u{FF0D}'
+                | '\u{FF70}'
     )
 }
 
@@ -152,34 +164,49 @@ fn fold_spaces_and_dashes(s: &str) -> MappedText {
     let mut prev: Option<char> = None;
     while let Some((i, c)) = iter.next() {
         if is_space(c) {
-            let start = i;
-            let mut end = i + c.len_utf8();
+            // The kept space (if any) stands for the last char of the run, so
+            // that a span starting inside the run maps to the run's end.
+            let mut last = (i, c);
             while let Some(&(j, d)) = iter.peek() {
                 if !is_space(d) {
                     break;
                 }
-                end = j + d.len_utf8();
+                last = (j, d);
                 iter.next();
             }
             let next = iter.peek().map(|&(_, d)| d);
             let (Some(p), Some(n)) = (prev, next) else {
                 continue; // leading or trailing whitespace
             };
-            if is_cjk(p) || is_cjk(n) {
+            // Dropping the space before a combining mark would let the mark
+            // compose with the char before the space on a second pass.
+            let combining = canonical_combining_class(n) != 0;
+            if (is_cjk(p) || is_cjk(n)) && !combining {
                 continue;
             }
-            if end - start == 1 && c == ' ' {
-                out.push_linear(" ", start);
+            let (j, d) = last;
+            if d == ' ' {
+                out.push_linear(" ", j);
             } else {
-                out.push_atomic(" ", start..end);
+                out.push_atomic(" ", j..j + d.len_utf8());
             }
             prev = Some(' ');
             continue;
         }
         if c != '-' && is_dash(c) && prev.is_some_and(|p| p.is_ascii_digit()) {
-            let next = iter.peek().map(|&(_, d)| d);
-            if next.is_some_and(|n| n.is_ascii_digit()) {
+            // Look past spaces: "0120ー 966" is a phone number too (the space
+            // next to the CJK dash would be folded away anyway).
+            let mut ahead = iter.clone();
+            let mut skipped = 0;
+            while ahead.peek().is_some_and(|&(_, d)| is_space(d)) {
+                ahead.next();
+                skipped += 1;
+            }
+            if ahead.peek().is_some_and(|&(_, n)| n.is_ascii_digit()) {
                 out.push_atomic("-", i..i + c.len_utf8());
+                for _ in 0..skipped {
+                    iter.next();
+                }
                 prev = Some('-');
                 continue;
             }

@@ -58,7 +58,10 @@ impl LineIndex {
         let start = self.starts[line_idx];
         let prefix = &text[start..offset];
         // A CR right before the LF is part of the line ending, never a column.
-        let prefix = prefix.strip_suffix('\r').filter(|_| text[offset..].starts_with('\n')).unwrap_or(prefix);
+        let prefix = prefix
+            .strip_suffix('\r')
+            .filter(|_| text[offset..].starts_with('\n'))
+            .unwrap_or(prefix);
         Position {
             line: line_idx + 1,
             column: prefix.chars().count() + 1,

@@ -281,7 +281,11 @@ impl SpanMap {
         for r in &self.runs {
             if !r.linear || r.src_len == 0 {
                 let s = inner.src_start(r.src);
-                let e = if r.src_len == 0 { s } else { inner.src_end(r.src_end()).max(s) };
+                let e = if r.src_len == 0 {
+                    s
+                } else {
+                    inner.src_end(r.src_end()).max(s)
+                };
                 out.push(Run {
                     out: r.out,
                     src: s,

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::format::{Block, BlockKind, CellRef};
 use super::heading::{self, Family, Marker};
-use super::normalize::normalize;
+use super::normalize::{continues_cluster, normalize};
 use super::span::MappedText;
 
 pub type NodeId = u32;
@@ -48,7 +48,10 @@ impl NodeKind {
 
     /// Nodes that hold text of their own (the others hold nodes).
     pub fn is_leaf_text(self) -> bool {
-        matches!(self, NodeKind::Heading | NodeKind::Paragraph | NodeKind::ListItem)
+        matches!(
+            self,
+            NodeKind::Heading | NodeKind::Paragraph | NodeKind::ListItem
+        )
     }
 }
 
@@ -64,7 +67,8 @@ pub struct Node {
     pub norm: Range<usize>,
     /// Navigation, header or footer text: ignored by rules by default.
     pub boilerplate: bool,
-    /// Section depth (1 = top level); 0 for other nodes.
+    /// Section depth (1 = top level), list item nesting (1 = top level);
+    /// 0 for other nodes.
     pub level: u8,
     /// The numbering family and number of a section's heading.
     pub family: Option<Family>,
@@ -114,7 +118,10 @@ struct Item {
 enum ItemKind {
     Paragraph,
     /// A list item; `bullet` is its marker symbol, `depth` its nesting.
-    ListItem { bullet: Option<char>, depth: u8 },
+    ListItem {
+        bullet: Option<char>,
+        depth: u8,
+    },
     Heading(Marker),
 }
 
@@ -147,7 +154,9 @@ pub fn build(text: &str, blocks: Vec<Block>) -> Structure {
             continue;
         }
         match item.kind {
-            ItemKind::Heading(m) if m.family != Family::ParenLabel || paren_labels >= 2 => b.add_heading(item, m),
+            ItemKind::Heading(m) if m.family != Family::ParenLabel || paren_labels >= 2 => {
+                b.add_heading(item, m)
+            }
             ItemKind::Heading(_) | ItemKind::Paragraph => b.add_leaf(item, NodeKind::Paragraph),
             ItemKind::ListItem { bullet, .. } => {
                 if let Some(m) = b.promoted(item, bullet, prev, next) {
@@ -155,19 +164,30 @@ pub fn build(text: &str, blocks: Vec<Block>) -> Structure {
                 } else {
                     b.add_leaf(item, NodeKind::ListItem);
                 }
+                if let ItemKind::ListItem { depth, .. } = item.kind
+                    && let Some(last) = b.nodes.last_mut()
+                    && last.kind == NodeKind::ListItem
+                {
+                    last.level = depth;
+                }
             }
         }
     }
-    let TreeBuilder { mut nodes, leaves, .. } = b;
+    let TreeBuilder {
+        mut nodes, leaves, ..
+    } = b;
     let norm = normalise_leaves(&mut nodes, leaves);
     finish_ranges(&mut nodes, text.len());
-    label_cells(&mut nodes, &norm.text);
+    label_cells(&mut nodes, text);
     Structure { nodes, norm }
 }
 
 fn indentation(text: &str, src_start: usize) -> usize {
     let line_start = text[..src_start].rfind('\n').map_or(0, |i| i + 1);
-    text[line_start..src_start].chars().filter(|c| *c == ' ' || *c == '\t' || *c == '\u{3000}').count()
+    text[line_start..src_start]
+        .chars()
+        .filter(|c| *c == ' ' || *c == '\t' || *c == '\u{3000}')
+        .count()
 }
 
 /// Group plain-text lines into paragraphs and list items; other blocks pass
@@ -249,7 +269,9 @@ fn first_line_kind(text: &str, mt: &MappedText, base_depth: u8) -> ItemKind {
         && sym != '※'
     {
         let indent = indentation(text, mt.to_src(0..0).start);
-        let depth = base_depth.max(1).saturating_add((indent / 2).min(8) as u8);
+        let depth = base_depth
+            .max(1)
+            .saturating_add(indent.div_ceil(2).min(8) as u8);
         return ItemKind::ListItem {
             bullet: Some(sym),
             depth,
@@ -330,7 +352,13 @@ impl TreeBuilder {
     /// A list item that is really a heading: it continues an open numbering
     /// family ("- (2) …" after "(1) …"), or it is a short symbol line
     /// ("・基本情報") followed by body text.
-    fn promoted(&self, item: &Item, bullet: Option<char>, prev: Option<&Item>, next: Option<&Item>) -> Option<Marker> {
+    fn promoted(
+        &self,
+        item: &Item,
+        bullet: Option<char>,
+        prev: Option<&Item>,
+        next: Option<&Item>,
+    ) -> Option<Marker> {
         let first = item.text.text.split('\n').next().unwrap_or("");
         let body = match heading::bullet(first) {
             Some((len, '-' | '*' | '+')) => first[len..].trim_start(),
@@ -351,9 +379,13 @@ impl TreeBuilder {
             return None;
         }
         let title = first[sym.len_utf8()..].trim();
-        let short = !title.is_empty() && title.chars().count() <= 30 && !title.contains(['。', '、', '，']);
-        let next_is_body = next.is_some_and(|n| n.kind == ItemKind::Paragraph && n.cell.is_none() && !n.boilerplate);
-        let prev_same = prev.is_some_and(|p| matches!(p.kind, ItemKind::ListItem { bullet: Some(b), .. } if b == sym));
+        let short =
+            !title.is_empty() && title.chars().count() <= 30 && !title.contains(['。', '、', '，']);
+        let next_is_body = next
+            .is_some_and(|n| n.kind == ItemKind::Paragraph && n.cell.is_none() && !n.boilerplate);
+        let prev_same = prev.is_some_and(
+            |p| matches!(p.kind, ItemKind::ListItem { bullet: Some(b), .. } if b == sym),
+        );
         (short && next_is_body && !prev_same).then_some(Marker {
             family: Family::Symbol(heading::marker(first).map_or(sym, |m| match m.family {
                 Family::Symbol(c) => c,
@@ -400,7 +432,11 @@ impl TreeBuilder {
         // first seen nested (a label that lives under "①" opens under "①"
         // again); elsewhere, a sibling of the nearest label of the family.
         let top = self.stack.last().map(|e| e.family);
-        let first = self.first_parent.iter().find(|(f, _)| *f == fam).map(|(_, p)| *p);
+        let first = self
+            .first_parent
+            .iter()
+            .find(|(f, _)| *f == fam)
+            .map(|(_, p)| *p);
         if first.is_some_and(|p| p.is_some() && p == top) {
             return len;
         }
@@ -482,7 +518,10 @@ fn normalise_leaves(nodes: &mut Vec<Node>, leaves: Vec<(NodeId, MappedText, bool
 }
 
 fn is_closer(c: char) -> bool {
-    matches!(c, '」' | '』' | '）' | ')' | '】' | '〕' | '》' | '〉' | '"' | '\'' | '”' | '’')
+    matches!(
+        c,
+        '」' | '』' | '）' | ')' | '】' | '〕' | '》' | '〉' | '"' | '\'' | '”' | '’'
+    )
 }
 
 /// Sentence ranges of a text: split after 。！？ (and closing brackets that
@@ -496,7 +535,8 @@ pub fn sentences(text: &str, split_lines: bool) -> Vec<Range<usize>> {
         if matches!(c, '。' | '！' | '？') {
             let mut e = i + c.len_utf8();
             while let Some(&(j, d)) = it.peek() {
-                if is_closer(d) || matches!(d, '。' | '！' | '？') {
+                // Closing brackets and combining marks belong to the sentence.
+                if is_closer(d) || matches!(d, '。' | '！' | '？') || continues_cluster(d) {
                     e = j + d.len_utf8();
                     it.next();
                 } else {
@@ -518,7 +558,15 @@ pub fn sentences(text: &str, split_lines: bool) -> Vec<Range<usize>> {
 
 fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
     let s = &text[r.clone()];
-    let lead = s.len() - s.trim_start().len();
+    // Leading spaces go, but not one that carries a combining mark.
+    let mut lead = 0;
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if !c.is_whitespace() || it.peek().is_some_and(|&(_, d)| continues_cluster(d)) {
+            break;
+        }
+        lead = i + c.len_utf8();
+    }
     let trail = s.len() - s.trim_end().len();
     if lead + trail < s.len() {
         out.push(r.start + lead..r.end - trail);
@@ -543,7 +591,10 @@ fn finish_ranges(nodes: &mut [Node], text_len: usize) {
         nodes[i].norm = ns..ne.max(ns);
         // A container is boilerplate when everything in it is.
         if nodes[i].kind != NodeKind::Document {
-            let all = nodes[i].children.iter().all(|&c| nodes[c as usize].boilerplate);
+            let all = nodes[i]
+                .children
+                .iter()
+                .all(|&c| nodes[c as usize].boilerplate);
             nodes[i].boilerplate = all;
         }
     }
@@ -553,8 +604,10 @@ fn finish_ranges(nodes: &mut [Node], text_len: usize) {
 
 /// Give each body cell the text of its column's header cell (row 0), when
 /// row 0 looks like a header: short cells.
-fn label_cells(nodes: &mut [Node], norm: &str) {
-    let tables: Vec<usize> = (0..nodes.len()).filter(|&i| nodes[i].kind == NodeKind::Table).collect();
+fn label_cells(nodes: &mut [Node], text: &str) {
+    let tables: Vec<usize> = (0..nodes.len())
+        .filter(|&i| nodes[i].kind == NodeKind::Table)
+        .collect();
     for t in tables {
         let cells = nodes[t].children.clone();
         let mut headers: Vec<(u32, String)> = Vec::new();
@@ -563,10 +616,11 @@ fn label_cells(nodes: &mut [Node], norm: &str) {
             if let Some(cr) = n.cell
                 && cr.row == 0
             {
-                headers.push((cr.col, norm[n.norm.clone()].trim().to_string()));
+                headers.push((cr.col, text[n.src.clone()].trim().to_string()));
             }
         }
-        if headers.is_empty() || headers.iter().any(|(_, h)| h.chars().count() > 20) {
+        let header_like = |h: &str| h.chars().count() <= 20 && !h.ends_with('。');
+        if headers.is_empty() || !headers.iter().all(|(_, h)| header_like(h)) {
             continue;
         }
         for &c in &cells {
@@ -574,7 +628,10 @@ fn label_cells(nodes: &mut [Node], norm: &str) {
             if let Some(cr) = n.cell
                 && cr.row > 0
             {
-                n.header = headers.iter().find(|(col, _)| *col == cr.col).map(|(_, h)| h.clone());
+                n.header = headers
+                    .iter()
+                    .find(|(col, _)| *col == cr.col)
+                    .map(|(_, h)| h.clone());
             }
         }
     }
@@ -602,7 +659,15 @@ mod tests {
         let t = "前文です。\n\n1. 目的\n\n(1) 一つ目\n\n本文。\n\n(2) 二つ目\n\n①細目\n\n②細目二\n\n2. 次\n\n(1) 再び\n";
         assert_eq!(
             outline(t),
-            vec!["1. 目的", "  (1) 一つ目", "  (2) 二つ目", "    ①細目", "    ②細目二", "2. 次", "  (1) 再び"]
+            vec![
+                "1. 目的",
+                "  (1) 一つ目",
+                "  (2) 二つ目",
+                "    ①細目",
+                "    ②細目二",
+                "2. 次",
+                "  (1) 再び"
+            ]
         );
     }
 
@@ -611,7 +676,18 @@ mod tests {
         let t = "【方針】\n\n1. 一\n\n2. 二\n\n3 三\n\n4. 四\n\n1 内側\n\n2 内側二\n\n5. 五\n\n【別表】\n\n1. 別一\n";
         assert_eq!(
             outline(t),
-            vec!["【方針】", "  1. 一", "  2. 二", "  3 三", "  4. 四", "    1 内側", "    2 内側二", "  5. 五", "【別表】", "  1. 別一"]
+            vec![
+                "【方針】",
+                "  1. 一",
+                "  2. 二",
+                "  3 三",
+                "  4. 四",
+                "    1 内側",
+                "    2 内側二",
+                "  5. 五",
+                "【別表】",
+                "  1. 別一"
+            ]
         );
     }
 
@@ -630,7 +706,13 @@ mod tests {
         assert_eq!(items, vec!["- 一つ目\n続き", "- 二つ目"]);
         assert_eq!(
             outline(t),
-            vec!["5. 共同利用", "  (1) 項目 氏名", "  - (2) 範囲 当社", "  - (3) 目的", "    ・基本情報"]
+            vec![
+                "5. 共同利用",
+                "  (1) 項目 氏名",
+                "  - (2) 範囲 当社",
+                "  - (3) 目的",
+                "    ・基本情報"
+            ]
         );
     }
 
@@ -646,12 +728,22 @@ mod tests {
             .collect();
         assert_eq!(
             sents,
-            vec![("当社は　ＮＴＴ です。", "当社はnttです。"), ("「確認」。", "「確認」。"), ("二文目！", "二文目!")]
+            vec![
+                ("当社は　ＮＴＴ です。", "当社はnttです。"),
+                ("「確認」。", "「確認」。"),
+                ("二文目！", "二文目!")
+            ]
         );
         // Every node's normalised range maps back inside its source span.
         for n in &s.nodes {
             let r = s.norm.to_src(n.norm.clone());
-            assert!(r.start >= n.src.start && r.end <= n.src.end, "{:?} {:?} {:?}", n.kind, r, n.src);
+            assert!(
+                r.start >= n.src.start && r.end <= n.src.end,
+                "{:?} {:?} {:?}",
+                n.kind,
+                r,
+                n.src
+            );
         }
     }
 

@@ -27,7 +27,10 @@ pub fn render(err: &LoadError, color: bool) -> String {
     match err {
         LoadError::Decode {
             path,
-            source: source @ DecodeError::Invalid { encoding, offset, .. },
+            source:
+                source @ DecodeError::Invalid {
+                    encoding, offset, ..
+                },
             lossy,
             at,
         } => {
@@ -35,19 +38,21 @@ pub fn render(err: &LoadError, color: bool) -> String {
             let ix = LineIndex::new(lossy);
             let pos = ix.position(lossy, *at);
             // The lenient decoding put U+FFFD where the bad bytes were.
-            let span_len = lossy.get(*at..).and_then(|t| t.chars().next()).map_or(0, char::len_utf8);
+            let span_len = lossy
+                .get(*at..)
+                .and_then(|t| t.chars().next())
+                .map_or(0, char::len_utf8);
             let diag = DecodeDiagnostic {
-                message: format!(
-                    "{name}:{}:{}: {source}",
-                    pos.line, pos.column
-                ),
+                message: format!("{name}:{}:{}: {source}", pos.line, pos.column),
                 src: Snippet::new(name.clone(), lossy, *at..*at + span_len),
                 at: SourceSpan::new((*at).into(), span_len),
                 label: format!("not valid {encoding} (file byte {offset})"),
                 help: Some(if *encoding == "UTF-8" {
                     "the file is UTF-8 up to here; fix or remove the broken bytes, or re-save the whole file as UTF-8".into()
                 } else {
-                    format!("the file was read as {encoding}; fix the broken character or re-save the file as UTF-8")
+                    format!(
+                        "the file was read as {encoding}; fix the broken character or re-save the file as UTF-8"
+                    )
                 }),
             };
             let theme = if color {
@@ -63,7 +68,9 @@ pub fn render(err: &LoadError, color: bool) -> String {
             out
         }
         e if e.is_skip() => format!("note: {e}\n"),
-        LoadError::Read(ReadError::NotFound { .. } | ReadError::IsDirectory { .. }) => format!("error: {err}\n"),
+        LoadError::Read(ReadError::NotFound { .. } | ReadError::IsDirectory { .. }) => {
+            format!("error: {err}\n")
+        }
         e => format!("error: {e}\n"),
     }
 }

@@ -75,6 +75,7 @@ pub fn render_text(doc: &Document, opts: TextOptions) -> String {
         let mut label = n.kind.name().to_string();
         let mut text = None;
         let mut skip_first_child = false;
+        let mut inline_child = None;
         match n.kind {
             NodeKind::Section => {
                 let fam = n.family.map(Family::label).unwrap_or_default();
@@ -91,6 +92,17 @@ pub fn render_text(doc: &Document, opts: TextOptions) -> String {
                 if let Some(h) = &n.header {
                     let _ = write!(label, " [{h}]");
                 }
+                // A cell holding one paragraph shows its text on its own line.
+                if let [only] = n.children[..]
+                    && doc.node(only).kind == NodeKind::Paragraph
+                {
+                    text = Some(doc.src_text(only));
+                    inline_child = Some(only);
+                }
+            }
+            NodeKind::ListItem if n.level > 1 => {
+                let _ = write!(label, " d{}", n.level);
+                text = Some(doc.src_text(id));
             }
             NodeKind::Document | NodeKind::Table => {}
             _ => text = Some(doc.src_text(id)),
@@ -98,11 +110,17 @@ pub fn render_text(doc: &Document, opts: TextOptions) -> String {
         if n.boilerplate {
             label.push_str(" [boilerplate]");
         }
-        let _ = write!(out, "{indent}{label} {}:{}-{}:{}", s.line, s.column, e.line, e.column);
+        let _ = write!(
+            out,
+            "{indent}{label} {}:{}-{}:{}",
+            s.line, s.column, e.line, e.column
+        );
         if let Some(t) = text {
             let _ = write!(out, "  {}", excerpt(t, EXCERPT_CHARS));
         }
-        let sentences = n
+        let shown = inline_child.unwrap_or(id);
+        let sentences = doc
+            .node(shown)
             .children
             .iter()
             .filter(|&&c| doc.node(c).kind == NodeKind::Sentence)
@@ -111,7 +129,8 @@ pub fn render_text(doc: &Document, opts: TextOptions) -> String {
             let _ = write!(out, "  ({sentences} sentences)");
         }
         out.push('\n');
-        let kids: Vec<NodeId> = n
+        let kids: Vec<NodeId> = doc
+            .node(shown)
             .children
             .iter()
             .copied()

@@ -183,11 +183,7 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static str> {
 /// control characters other than the usual whitespace.
 fn is_clean_utf16(sample: &[u8], encoding: &'static Encoding, last: bool) -> bool {
     let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut text = String::with_capacity(
-        decoder
-            .max_utf8_buffer_length_without_replacement(sample.len())
-            .unwrap_or(sample.len() * 2),
-    );
+    let mut text = String::new();
     let (result, _) = feed(&mut decoder, sample, &mut text, last);
     result == DecoderResult::InputEmpty
         && !text
@@ -198,9 +194,10 @@ fn is_clean_utf16(sample: &[u8], encoding: &'static Encoding, last: bool) -> boo
 /// Files that are UTF-8 apart from a few broken sequences are reported as
 /// broken UTF-8; decoding them as Shift_JIS would produce mojibake.
 fn mostly_utf8_error(bytes: &[u8], first: &std::str::Utf8Error) -> Option<DecodeError> {
-    const MIN_VALID_MULTIBYTE: usize = 16;
+    const MIN_VALID_MULTIBYTE: usize = 4;
     let mut valid_multibyte = 0usize;
-    let mut invalid = 0usize;
+    // Malformed sequences, counted as the decoder meets them.
+    let mut events = 0usize;
     let mut rest = bytes;
     loop {
         match std::str::from_utf8(rest) {
@@ -212,14 +209,18 @@ fn mostly_utf8_error(bytes: &[u8], first: &std::str::Utf8Error) -> Option<Decode
                 let (valid, after) = rest.split_at(error.valid_up_to());
                 valid_multibyte += count_utf8_leads(valid);
                 let bad = error.error_len().unwrap_or(after.len());
-                invalid += bad;
+                events += 1;
                 rest = after.get(bad..).unwrap_or_default();
             }
         }
     }
-    let non_ascii = bytes.iter().filter(|b| !b.is_ascii()).count();
-    // Under 1% of the non-ASCII bytes are invalid.
-    (valid_multibyte >= MIN_VALID_MULTIBYTE && invalid * 100 < non_ascii).then(|| {
+    // UTF-8 with a few broken characters (under 5%), or UTF-8 that breaks
+    // less often than either legacy encoding would: Shift_JIS text read as
+    // UTF-8 breaks at nearly every character.
+    let utf8 = valid_multibyte >= MIN_VALID_MULTIBYTE
+        && (events * 20 <= valid_multibyte
+            || (events < count_errors(SHIFT_JIS, bytes) && events < count_errors(EUC_JP, bytes)));
+    utf8.then(|| {
         let offset = first.valid_up_to();
         DecodeError::Invalid {
             encoding: UTF_8.name(),
@@ -282,26 +283,25 @@ fn fewer_errors(bytes: &[u8], tie: &'static Encoding) -> &'static Encoding {
 /// Number of malformed sequences in `bytes` decoded as `encoding`.
 fn count_errors(encoding: &'static Encoding, bytes: &[u8]) -> usize {
     let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut scratch = String::with_capacity(
-        decoder
-            .max_utf8_buffer_length_without_replacement(bytes.len())
-            .unwrap_or(bytes.len()),
-    );
+    let mut scratch = String::new();
     let mut rest = bytes;
     let mut errors = 0;
-    loop {
+    // Every error consumes input, so there cannot be more errors than
+    // bytes; the bound only guards against looping forever.
+    while errors <= bytes.len() {
         scratch.clear();
         let (result, read) = feed(&mut decoder, rest, &mut scratch, true);
         rest = rest.get(read..).unwrap_or_default();
         match result {
             DecoderResult::Malformed(..) => errors += 1,
-            DecoderResult::InputEmpty | DecoderResult::OutputFull => return errors,
+            DecoderResult::InputEmpty | DecoderResult::OutputFull => break,
         }
     }
+    errors
 }
 
-/// Run `decoder` over `input`, appending to `text`. Returns `InputEmpty`
-/// or `Malformed` and the number of bytes read.
+/// Run `decoder` over `input`, appending to `text`. Returns the result
+/// (`InputEmpty` or `Malformed`) and the number of bytes read.
 fn feed(
     decoder: &mut Decoder,
     mut input: &[u8],
@@ -326,8 +326,8 @@ fn feed(
             Err(_) => return (DecoderResult::Malformed(1, 0), total),
         }
         // The buffer holds far more than one step's worth of output, so
-        // `OutputFull` always comes with progress.
-        if result != DecoderResult::OutputFull {
+        // `OutputFull` comes with progress; stop rather than spin if not.
+        if result != DecoderResult::OutputFull || (read == 0 && written == 0) {
             return (result, total);
         }
     }
@@ -493,7 +493,10 @@ impl FileOffsets {
             return self.file_len;
         }
         match &self.map {
-            Map::Shift { shift, .. } => text_offset + shift,
+            Map::Shift {
+                shift,
+                continuation,
+            } => char_start(continuation, text_offset) + shift,
             Map::Table(runs) => {
                 let index = runs.partition_point(|run| run.text <= text_offset);
                 let Some(run) = index.checked_sub(1).and_then(|i| runs.get(i)) else {
@@ -520,13 +523,7 @@ impl FileOffsets {
             Map::Shift {
                 shift,
                 continuation,
-            } => {
-                let mut offset = file_offset.saturating_sub(*shift);
-                while offset > 0 && is_bit_set(continuation, offset) {
-                    offset -= 1;
-                }
-                offset
-            }
+            } => char_start(continuation, file_offset.saturating_sub(*shift)),
             Map::Table(runs) => {
                 let index = runs.partition_point(|run| run.file <= file_offset);
                 let Some(run) = index.checked_sub(1).and_then(|i| runs.get(i)) else {
@@ -576,9 +573,17 @@ fn continuation_bits(text: &[u8]) -> Box<[u64]> {
     bits.into_boxed_slice()
 }
 
-fn is_bit_set(bits: &[u64], index: usize) -> bool {
-    bits.get(index / 64)
-        .is_some_and(|word| (word >> (index % 64)) & 1 == 1)
+/// `offset` moved back to the start of the UTF-8 character it is in.
+fn char_start(continuation: &[u64], mut offset: usize) -> usize {
+    let is_continuation = |i: usize| {
+        continuation
+            .get(i / 64)
+            .is_some_and(|word| (word >> (i % 64)) & 1 == 1)
+    };
+    while offset > 0 && is_continuation(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 #[cfg(test)]
@@ -640,7 +645,8 @@ mod tests {
         assert!(!decoded.bom);
         assert!(decoded.offsets.is_identity());
         assert_eq!(decoded.offsets.to_file(3), 3);
-        // Inside "あ" (bytes 3..6) maps back to its start.
+        // Inside "あ" (bytes 3..6) maps back to its start, both ways.
+        assert_eq!(decoded.offsets.to_file(5), 3);
         assert_eq!(decoded.offsets.from_file(4), 3);
         assert_eq!(decoded.offsets.from_file(5), 3);
         assert_eq!(decoded.offsets.from_file(6), 6);
@@ -826,6 +832,13 @@ mod tests {
             (DecodeError::Binary { offset: 8 })
         );
         assert_eq!(err(b"\0"), (DecodeError::Binary { offset: 0 }));
+        // One NUL on the "wrong" side (U+0100 is 00 01 in LE) still leaves
+        // them mostly on one side.
+        let mostly: Vec<u8> = "Privacy Āpolicy\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(err(&mostly), DecodeError::Utf16WithoutBom { endian: "LE" });
         let le: Vec<u8> = "Privacy policy\n"
             .encode_utf16()
             .flat_map(u16::to_le_bytes)

@@ -25,7 +25,11 @@ pub enum ReadError {
     #[error("{path}: permission denied")]
     PermissionDenied { path: PathBuf },
     #[error("{path}: file is {size} bytes, over the limit of {limit} bytes; skipped")]
-    TooLarge { path: PathBuf, size: u64, limit: u64 },
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -68,7 +72,7 @@ pub fn read_file(path: &Path, max_size: u64) -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     // Read at most one byte past the limit, in case the file grew meanwhile.
     (&mut f)
-        .take(max_size + 1)
+        .take(max_size.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| io_error(path, e))?;
     if bytes.len() as u64 > max_size {

@@ -83,11 +83,14 @@ pub fn extract(text: &str) -> Vec<Block> {
     let mut col: u32 = 0;
     for (ev, range) in Parser::new_ext(text, opts).into_offset_iter() {
         match ev {
-            Event::Start(Tag::Heading { level: l, .. }) => b.start(BlockKind::Heading { level: level(l) }),
+            Event::Start(Tag::Heading { level: l, .. }) => {
+                b.start(BlockKind::Heading { level: level(l) })
+            }
             Event::End(TagEnd::Heading(_)) => b.flush(),
             Event::Start(Tag::Paragraph) => {
                 // A paragraph inside a list item continues the item's block.
-                let in_item = matches!(&b.current, Some((BlockKind::ListItem { .. }, mt)) if mt.is_empty());
+                let in_item =
+                    matches!(&b.current, Some((BlockKind::ListItem { .. }, mt)) if mt.is_empty());
                 if !in_item {
                     b.start(BlockKind::Paragraph);
                 }
@@ -101,7 +104,9 @@ pub fn extract(text: &str) -> Vec<Block> {
                 b.flush();
                 list_depth = list_depth.saturating_sub(1);
             }
-            Event::Start(Tag::Item) => b.start(BlockKind::ListItem { depth: list_depth.max(1) }),
+            Event::Start(Tag::Item) => b.start(BlockKind::ListItem {
+                depth: list_depth.max(1),
+            }),
             Event::End(TagEnd::Item) => b.flush(),
             Event::Start(Tag::Table(_)) => {
                 b.flush();
@@ -160,9 +165,22 @@ mod tests {
     fn headings_paragraphs_lists_tables() {
         let t = "# プライバシーポリシー\n\n当社は\n個人情報を守ります。\n\n- 項目&amp;一\n  - 入れ子\n\n| 改定前 | 改定後 |\n|---|---|\n| 旧 | 新 |\n";
         let b = extract(t);
-        let got: Vec<_> = b.iter().map(|b| (b.kind, b.text.text.as_str(), b.cell.map(|c| (c.row, c.col)))).collect();
-        assert_eq!(got[0], (BlockKind::Heading { level: 1 }, "プライバシーポリシー", None));
-        assert_eq!(got[1], (BlockKind::Paragraph, "当社は\n個人情報を守ります。", None));
+        let got: Vec<_> = b
+            .iter()
+            .map(|b| (b.kind, b.text.text.as_str(), b.cell.map(|c| (c.row, c.col))))
+            .collect();
+        assert_eq!(
+            got[0],
+            (
+                BlockKind::Heading { level: 1 },
+                "プライバシーポリシー",
+                None
+            )
+        );
+        assert_eq!(
+            got[1],
+            (BlockKind::Paragraph, "当社は\n個人情報を守ります。", None)
+        );
         assert_eq!(got[2], (BlockKind::ListItem { depth: 1 }, "項目&一", None));
         assert_eq!(got[3], (BlockKind::ListItem { depth: 2 }, "入れ子", None));
         assert_eq!(got[4].1, "改定前");

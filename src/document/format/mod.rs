@@ -132,7 +132,11 @@ pub fn looks_like_html(text: &str) -> bool {
             continue;
         }
         total += 1;
-        if b == b'<' && bytes.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic() || *n == b'/' || *n == b'!') {
+        if b == b'<'
+            && bytes
+                .get(i + 1)
+                .is_some_and(|n| n.is_ascii_alphabetic() || *n == b'/' || *n == b'!')
+        {
             in_tag = true;
         }
         if in_tag {
@@ -171,7 +175,10 @@ mod tests {
             Format::Html
         );
         assert_eq!(
-            detect(Some(Path::new("a.txt")), "当社は個人情報を<b>適切</b>に取り扱います。当社は。"),
+            detect(
+                Some(Path::new("a.txt")),
+                "当社は個人情報を<b>適切</b>に取り扱います。当社は。"
+            ),
             Format::Text
         );
     }

@@ -198,7 +198,11 @@ mod tests {
         assert!(blocks[0].boilerplate);
         assert!(blocks[0].text.text.starts_with("ホーム"));
         assert!(!blocks[1].boilerplate);
-        assert!(blocks[1].text.text.starts_with("プライバシーポリシー 制定"), "{}", blocks[1].text.text);
+        assert!(
+            blocks[1].text.text.starts_with("プライバシーポリシー 制定"),
+            "{}",
+            blocks[1].text.text
+        );
         let last = blocks.last().unwrap();
         assert!(last.boilerplate);
         assert!(last.text.text.ends_with("Reserved."));

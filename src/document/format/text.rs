@@ -31,7 +31,13 @@ pub fn extract(text: &str) -> Vec<Block> {
                 in_table = true;
                 row = 0;
             }
-            push_row(text, start, end, CellRef { table, row, col: 0 }, &mut blocks);
+            push_row(
+                text,
+                start,
+                end,
+                CellRef { table, row, col: 0 },
+                &mut blocks,
+            );
             row += 1;
             continue;
         }
@@ -76,12 +82,16 @@ pub(crate) fn is_blank_char(c: char) -> bool {
 
 /// A Markdown-style separator row such as `----------\t--` or `|---|---|`.
 fn is_separator_row(line: &str) -> bool {
-    line.chars().any(|c| c == '-') && line.chars().all(|c| matches!(c, '-' | ':' | '|' | '\t' | ' ' | '='))
+    line.chars().any(|c| c == '-')
+        && line
+            .chars()
+            .all(|c| matches!(c, '-' | ':' | '|' | '\t' | ' ' | '='))
 }
 
 fn has_markup(cell: &str) -> bool {
     let b = cell.as_bytes();
-    b.windows(2).any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/'))
+    b.windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/'))
 }
 
 /// One tab-separated row: each non-empty cell becomes one block, or several
