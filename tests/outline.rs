@@ -142,8 +142,7 @@ fn seed_002_body_navigation_and_footer() {
         let leaf = doc
             .nodes
             .iter()
-            .filter(|n| n.kind.is_leaf_text() && n.src.start <= at && at < n.src.end)
-            .next_back()
+            .rfind(|n| n.kind.is_leaf_text() && n.src.start <= at && at < n.src.end)
             .expect("every occurrence is in some node");
         if leaf.boilerplate {
             in_nav += 1
@@ -222,4 +221,52 @@ fn json_outline_has_every_node_with_positions() {
     assert_eq!(first_section["family"], "【】");
     let sentence = nodes.iter().find(|n| n["kind"] == "sentence").unwrap();
     assert!(sentence["normalized"].is_string());
+}
+
+/// Byte offset of a 1-based line and character column, computed here from
+/// scratch (not with the library's line index).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut off = 0;
+    for (i, l) in text.split('\n').enumerate() {
+        if i + 1 == line {
+            return off + l.char_indices().nth(column - 1).map_or(l.len(), |(b, _)| b);
+        }
+        off += l.len() + 1;
+    }
+    text.len()
+}
+
+#[test]
+fn every_json_position_points_at_the_node_text_in_the_file() {
+    for seed in [
+        "000_024ac50b9fb83c71.txt",
+        "001_b1f9d928bcdeb18c.txt",
+        "002_0b9a48a7ba5653b1.txt",
+        "003_173e50e8e64a77e0.txt",
+        "004_dcbe507f35b38ff6.txt",
+    ] {
+        let file = std::fs::read_to_string(Path::new("fixtures/seeds").join(seed)).unwrap();
+        let v = to_json(&load(seed));
+        let mut checked = 0;
+        for n in v["nodes"].as_array().unwrap() {
+            let Some(text) = n["text"].as_str() else {
+                continue;
+            };
+            let (s, e) = (&n["start"], &n["end"]);
+            let so = offset_of(
+                &file,
+                s["line"].as_u64().unwrap() as usize,
+                s["column"].as_u64().unwrap() as usize,
+            );
+            let eo = offset_of(
+                &file,
+                e["line"].as_u64().unwrap() as usize,
+                e["column"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(so as u64, s["offset"].as_u64().unwrap(), "{seed}: {n}");
+            assert_eq!(&file[so..eo], text, "{seed}: {n}");
+            checked += 1;
+        }
+        assert!(checked > 50, "{seed}: only {checked} nodes with text");
+    }
 }

@@ -96,11 +96,40 @@ impl MappedText {
     pub fn push_char(&mut self, c: char, src: Range<usize>) {
         let mut buf = [0u8; 4];
         let s = c.encode_utf8(&mut buf);
-        if src.end - src.start == s.len() {
+        if src.end.saturating_sub(src.start) == s.len() {
             self.push_linear(s, src.start);
         } else {
             self.push_atomic(s, src);
         }
+    }
+
+    /// The part of the text in `r` (char boundaries), with its map.
+    pub fn slice(&self, r: Range<usize>) -> MappedText {
+        let mut out = MappedText::with_capacity(r.end - r.start);
+        out.text.push_str(&self.text[r.clone()]);
+        for run in &self.map.runs {
+            let (a, b) = (run.out.max(r.start), run.out_end().min(r.end));
+            if a >= b {
+                continue;
+            }
+            let piece = if run.linear {
+                Run {
+                    out: a - r.start,
+                    src: run.src + (a - run.out),
+                    out_len: b - a,
+                    src_len: b - a,
+                    linear: true,
+                }
+            } else {
+                Run {
+                    out: a - r.start,
+                    out_len: b - a,
+                    ..*run
+                }
+            };
+            out.map.push(piece);
+        }
+        out
     }
 
     /// Append `text` whose map `map` points into the same source as `self`.
@@ -409,6 +438,19 @@ mod tests {
         assert_eq!(m.to_src(1..2), 1..6);
         assert_eq!(m.to_src(2..4), 6..8);
         assert_eq!(m.to_src(0..4), 0..8);
+    }
+
+    #[test]
+    fn slice_keeps_exact_sources() {
+        let mut m = MappedText::new();
+        m.push_linear("ab", 0);
+        m.push_atomic("@", 2..7);
+        m.push_linear("cd", 7);
+        let s = m.slice(1..4);
+        assert_eq!(s.text, "b@c");
+        assert_eq!(s.to_src(0..1), 1..2);
+        assert_eq!(s.to_src(1..2), 2..7);
+        assert_eq!(s.to_src(0..3), 1..8);
     }
 
     #[test]

@@ -150,7 +150,12 @@ pub fn build(text: &str, blocks: Vec<Block>) -> Structure {
         let next = items.get(idx + 1);
         let prev = idx.checked_sub(1).map(|p| &items[p]);
         if item.boilerplate || item.cell.is_some() {
-            b.add_leaf(item, NodeKind::Paragraph);
+            // No heading detection in navigation or table cells.
+            let kind = match item.kind {
+                ItemKind::ListItem { .. } => NodeKind::ListItem,
+                _ => NodeKind::Paragraph,
+            };
+            b.add_leaf(item, kind);
             continue;
         }
         match item.kind {
@@ -223,6 +228,23 @@ fn group(text: &str, blocks: Vec<Block>) -> Vec<Item> {
                 let bullet = heading::bullet(&mt.text).map(|(_, c)| c);
                 items.push(item(ItemKind::ListItem { bullet, depth }));
             }
+            BlockKind::Paragraph if !boilerplate && inline_bullets(&mt.text).len() > 1 => {
+                open = None;
+                // "● 一つ目 ● 二つ目" in one block: a list written inline.
+                let cuts = inline_bullets(&mt.text);
+                for (k, &start) in cuts.iter().enumerate() {
+                    let end = cuts.get(k + 1).copied().unwrap_or(mt.len());
+                    let mut piece = mt.slice(start..end);
+                    piece.trim_end_matches(char::is_whitespace);
+                    let bullet = piece.text.chars().next();
+                    items.push(Item {
+                        kind: ItemKind::ListItem { bullet, depth: 1 },
+                        text: piece,
+                        boilerplate,
+                        cell,
+                    });
+                }
+            }
             BlockKind::Paragraph => {
                 open = None;
                 let kind = if cell.is_some() || boilerplate {
@@ -255,6 +277,28 @@ fn group(text: &str, blocks: Vec<Block>) -> Vec<Item> {
         }
     }
     items
+}
+
+/// Start offsets of the items of a list written inline: the block starts
+/// with a bullet symbol and the same symbol recurs after a space.
+fn inline_bullets(text: &str) -> Vec<usize> {
+    let Some(first) = text.chars().next() else {
+        return Vec::new();
+    };
+    if !matches!(first, '●' | '・' | '•' | '■' | '◆' | '○' | '◎') {
+        return Vec::new();
+    }
+    // '・' also joins words ("サービス・商品"), so it needs a space before it.
+    let anywhere = !matches!(first, '・' | '•');
+    let mut cuts = vec![0];
+    let mut prev_space = false;
+    for (i, c) in text.char_indices().skip(1) {
+        if c == first && (prev_space || anywhere) {
+            cuts.push(i);
+        }
+        prev_space = c.is_whitespace();
+    }
+    cuts
 }
 
 /// What a line (or the first line of a paragraph) opens.
@@ -375,7 +419,7 @@ impl TreeBuilder {
             return Some(m);
         }
         let sym = bullet?;
-        if matches!(sym, '-' | '*' | '+' | '•' | '※') {
+        if sym == '※' {
             return None;
         }
         let title = first[sym.len_utf8()..].trim();

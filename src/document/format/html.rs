@@ -78,8 +78,8 @@ fn lone_cr_to_lf(src: &str) -> Cow<'_, str> {
 /// work string) and hands them to the [`Extractor`].
 struct Resolver<'w> {
     work: &'w str,
-    /// Where the next token starts, when known. Unknown after comments and
-    /// doctypes, whose traces do not give their end.
+    /// Where the next token starts (where the previous one ended). Unknown
+    /// only after a comment whose trace is unusable.
     pos: Option<usize>,
     /// Nothing may start before this: keeps every map monotonic.
     floor: usize,
@@ -124,11 +124,12 @@ impl<'w> Resolver<'w> {
             }
             (Token::Comment(_), Trace::Comment(t)) => {
                 self.settle(None, ex);
-                self.after_markup(t.data_span.end);
+                self.after_markup(t.data_span.end, true);
             }
             (Token::Doctype(_), Trace::Doctype(t)) => {
                 self.settle(None, ex);
-                self.after_markup(t.span().end);
+                // A doctype's reported end is exact.
+                self.after_markup(t.span().end, false);
             }
             _ => self.settle(None, ex),
         }
@@ -240,19 +241,24 @@ impl<'w> Resolver<'w> {
         start..end
     }
 
-    /// After a comment or doctype, given the end of its data (its start is
-    /// sometimes misreported): it ends at the next `>` (comments end with
-    /// `-->`, `--!>` or `>`; data cannot hold the closing `>`), or at EOF.
-    fn after_markup(&mut self, data_end: usize) {
+    /// After a comment or doctype. For a comment `data_end` is the end of its
+    /// data (its reported start is sometimes wrong) and the comment ends at
+    /// the next `>` (`-->`, `--!>` or a bogus comment's `>`; the data cannot
+    /// hold the closing `>`), or at EOF.
+    fn after_markup(&mut self, data_end: usize, find_gt: bool) {
         let work = self.work;
         if data_end < self.floor || !work.is_char_boundary(data_end) {
             // Unusable trace: trust the next char's reported span instead.
             self.pos = None;
             return;
         }
-        let end = work[data_end..]
-            .find('>')
-            .map_or(work.len(), |i| data_end + i + 1);
+        let end = if find_gt {
+            work[data_end..]
+                .find('>')
+                .map_or(work.len(), |i| data_end + i + 1)
+        } else {
+            data_end
+        };
         self.pos = Some(end);
         self.floor = end;
     }
@@ -741,16 +747,19 @@ impl<'w> Extractor<'w> {
                 }
                 return;
             }
-        } else {
-            if let Some(w) = self.cur.ws.take()
-                && self.cur.last != Some('\n')
-            {
-                if w.single {
-                    self.cur.push_verbatim(w.span, work, base);
-                } else {
-                    self.cur.push_atomic(" ", w.span, work, base);
-                }
+        }
+        // Collapsed whitespace before this char (also before preformatted
+        // whitespace, so the map stays in source order).
+        if let Some(w) = self.cur.ws.take()
+            && self.cur.last != Some('\n')
+        {
+            if w.single {
+                self.cur.push_verbatim(w.span, work, base);
+            } else {
+                self.cur.push_atomic(" ", w.span, work, base);
             }
+        }
+        if !space {
             if self.cur.is_empty() {
                 self.cur.kind = self.block_kind();
                 self.cur.cell = ctx.cell;
@@ -927,6 +936,9 @@ impl<'w> Extractor<'w> {
                 return;
             }
         }
+        if name == "tr" && self.close_implied_row() {
+            return;
+        }
         // Only table parts may close elements outside the current cell.
         let stops: &[&str] = if is_table_part(name) {
             &["table"]
@@ -946,6 +958,24 @@ impl<'w> Extractor<'w> {
         if block {
             self.finish();
         }
+    }
+
+    /// `</tr>` for a row a bare `<td>` opened (no `tr` element was pushed):
+    /// close the cell and end the row. False when a `tr` is open.
+    fn close_implied_row(&mut self) -> bool {
+        let Some(t) = self.stack.iter().rposition(|e| e.name == "table") else {
+            return false;
+        };
+        if self.stack[t..].iter().any(|e| e.name == "tr") {
+            return false;
+        }
+        self.clear_table_to(&["tbody", "thead", "tfoot", "table"]);
+        if self.stack[t].ctx.tables == 1
+            && let Some(live) = &mut self.table
+        {
+            live.in_row = false;
+        }
+        true
     }
 
     /// Pop the elements at stack index `i` and above.
@@ -979,20 +1009,17 @@ impl<'w> Extractor<'w> {
             self.close_p();
         }
         match name {
-            _ if heading_level(name) > 0 => {
-                if self.stack.last().is_some_and(|e| e.heading > 0) {
-                    self.pop_to(self.stack.len() - 1);
-                }
+            // A heading directly inside a heading closes it.
+            _ if heading_level(name) > 0 && self.stack.last().is_some_and(|e| e.heading > 0) => {
+                self.pop_to(self.stack.len() - 1);
             }
             "li" => self.close_item(&["li"]),
             "dd" | "dt" => self.close_item(&["dd", "dt"]),
             "td" | "th" => self.clear_table_to(&["tr", "tbody", "thead", "tfoot", "table"]),
             "tr" => self.clear_table_to(&["tbody", "thead", "tfoot", "table"]),
             "tbody" | "thead" | "tfoot" | "caption" | "colgroup" => self.clear_table_to(&["table"]),
-            "option" | "optgroup" => {
-                if self.stack.last().is_some_and(|e| e.name == "option") {
-                    self.pop_to(self.stack.len() - 1);
-                }
+            "option" | "optgroup" if self.stack.last().is_some_and(|e| e.name == "option") => {
+                self.pop_to(self.stack.len() - 1);
             }
             _ => {}
         }
@@ -1286,6 +1313,11 @@ mod tests {
         let r = b[0].text.to_src(sp..sp + 1);
         assert_eq!((&html[r.clone()], r.start), (" ", last - 2));
         assert_eq!(src_of(html, &b[0], "を 適"), "を   <b>適");
+        // A lone newline is collapsed too, mapped to itself.
+        let html = "<p>一文目。\n二文目。</p>";
+        let b = blocks(html);
+        assert_eq!(texts(&b), ["一文目。 二文目。"]);
+        assert_eq!(src_of(html, &b[0], " "), "\n");
     }
 
     #[test]
@@ -1403,14 +1435,17 @@ mod tests {
         assert!(!blocks("<div>外</div><p>内</p>")[0].boilerplate);
     }
 
-    fn cells(html: &str) -> Vec<(String, Option<(u32, u32, u32)>)> {
+    /// (table, row, col)
+    type Cell = Option<(u32, u32, u32)>;
+
+    fn cells(html: &str) -> Vec<(String, Cell)> {
         blocks(html)
             .into_iter()
             .map(|b| (b.text.text, b.cell.map(|c| (c.table, c.row, c.col))))
             .collect()
     }
 
-    fn want(v: &[(&str, Option<(u32, u32, u32)>)]) -> Vec<(String, Option<(u32, u32, u32)>)> {
+    fn want(v: &[(&str, Cell)]) -> Vec<(String, Cell)> {
         v.iter().map(|(t, c)| (t.to_string(), *c)).collect()
     }
 
@@ -1442,6 +1477,19 @@ mod tests {
         );
         let kinds: Vec<BlockKind> = blocks(html).iter().map(|b| b.kind).collect();
         assert_eq!(kinds[5], BlockKind::ListItem { depth: 1 });
+    }
+
+    #[test]
+    fn cells_without_row_tags_get_implied_rows() {
+        let html = "<table><td>a<td>b</tr><td>c</table>";
+        assert_eq!(
+            cells(html),
+            want(&[
+                ("a", Some((0, 0, 0))),
+                ("b", Some((0, 0, 1))),
+                ("c", Some((0, 1, 0))),
+            ])
+        );
     }
 
     #[test]
