@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::document::heading::Family;
-use crate::document::{Document, NodeId, NodeKind, Position};
+use crate::document::{Document, Format, NodeId, NodeKind, Position};
 
 /// How much of a node's text the text outline shows.
 const EXCERPT_CHARS: usize = 48;
@@ -32,6 +32,34 @@ fn excerpt(s: &str, max: usize) -> String {
             c => out.push(c),
         }
         n += 1;
+    }
+    out
+}
+
+/// Source text for display: in HTML, tags are dropped and white space
+/// collapsed, so that the excerpt reads like the page (positions stay those
+/// of the source).
+fn display(doc: &Document, t: &str) -> String {
+    if doc.format != Format::Html {
+        return t.to_string();
+    }
+    let mut out = String::with_capacity(t.len());
+    let mut in_tag = false;
+    let mut space = false;
+    for c in t.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if in_tag => {}
+            c if c.is_ascii_whitespace() => space = !out.is_empty(),
+            c => {
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                out.push(c);
+            }
+        }
     }
     out
 }
@@ -116,7 +144,7 @@ pub fn render_text(doc: &Document, opts: TextOptions) -> String {
             s.line, s.column, e.line, e.column
         );
         if let Some(t) = text {
-            let _ = write!(out, "  {}", excerpt(t, EXCERPT_CHARS));
+            let _ = write!(out, "  {}", excerpt(&display(doc, t), EXCERPT_CHARS));
         }
         let shown = inline_child.unwrap_or(id);
         let sentences = doc

@@ -1,0 +1,129 @@
+//! HTML and Markdown documents: the outline a user sees, and the facts the
+//! rules will rely on (boilerplate, decoded entities, exact spans).
+
+use std::path::Path;
+
+use policylint::document::{Document, Format, NodeKind};
+use policylint::report::outline::{TextOptions, render_text};
+
+fn load(name: &str) -> Document {
+    Document::load(&Path::new("fixtures/formats").join(name), u64::MAX).unwrap()
+}
+
+#[test]
+fn html_outline() {
+    let doc = load("policy.html");
+    assert_eq!(doc.format, Format::Html);
+    insta::assert_snapshot!("html_outline", render_text(&doc, TextOptions::default()));
+}
+
+#[test]
+fn markdown_outline() {
+    let doc = load("policy.md");
+    assert_eq!(doc.format, Format::Markdown);
+    insta::assert_snapshot!(
+        "markdown_outline",
+        render_text(&doc, TextOptions::default())
+    );
+}
+
+#[test]
+fn html_navigation_footer_script_and_title() {
+    let doc = load("policy.html");
+    let norm = &doc.norm.text;
+    // Script, style, title and comments never reach the text.
+    assert!(!norm.contains("0120-000-000窓口") && !norm.contains("var contact"));
+    assert!(!norm.contains("font-family"));
+    assert!(!norm.contains("受付時間"));
+    assert!(!norm.contains("サンプル株式会社</title>"));
+    // Every "お問い合わせ" outside <main> is boilerplate; the one in the body is not.
+    let leaf_at = |at: usize| {
+        doc.nodes
+            .iter()
+            .rfind(|n| n.kind.is_leaf_text() && n.src.start <= at && at < n.src.end)
+    };
+    let mut boiler = 0;
+    let mut body = 0;
+    for (at, _) in doc.text.match_indices("お問い合わせ") {
+        match leaf_at(at) {
+            Some(n) if n.boilerplate => boiler += 1,
+            Some(_) => body += 1,
+            None => {} // inside <script>, <style> or a comment: not text at all
+        }
+    }
+    assert_eq!((boiler, body), (2, 3));
+}
+
+#[test]
+fn html_entities_decode_and_map_back() {
+    let doc = load("policy.html");
+    let at = doc
+        .norm
+        .text
+        .find("privacy@example.co.jp")
+        .expect("email decoded");
+    let at_sign = at + "privacy".len();
+    let src = doc.norm_to_src(at_sign..at_sign + 1);
+    assert_eq!(&doc.text[src.clone()], "&#64;");
+    let p = doc.position(src.start);
+    assert_eq!((p.line, p.column), (39, 12));
+    // Full-width postal code and the long-vowel dashes are normalised.
+    assert!(
+        doc.norm
+            .text
+            .contains("〒100-0005東京都千代田区丸の内1-1-1")
+    );
+    assert!(doc.norm.text.contains("電話:0120-000-000"));
+}
+
+#[test]
+fn html_table_cells_have_headers() {
+    let doc = load("policy.html");
+    let cells: Vec<(u32, u32, Option<&str>, &str)> = doc
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.kind == NodeKind::Cell)
+        .map(|(i, n)| {
+            let c = n.cell.unwrap();
+            (c.row, c.col, n.header.as_deref(), doc.src_text(i as u32))
+        })
+        .collect();
+    assert_eq!(cells[0], (0, 0, None, "項目"));
+    assert_eq!(cells[3], (1, 1, Some("内容"), "当社および当社の子会社"));
+    assert_eq!(cells[5].2, Some("内容"));
+    assert!(cells[5].3.starts_with("サンプル株式会社<br>"));
+}
+
+#[test]
+fn markdown_articles_nest_numbering() {
+    let doc = load("policy.md");
+    let sections: Vec<(u8, String)> = doc
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.kind == NodeKind::Section)
+        .map(|(i, n)| {
+            (
+                n.level,
+                doc.src_text(doc.section_heading(i as u32).unwrap())
+                    .to_string(),
+            )
+        })
+        .collect();
+    let expected: Vec<(u8, String)> = [
+        (1, "個人情報の取扱いについて"),
+        (2, "第1条（利用目的）"),
+        (2, "第2条（第三者提供）"),
+        (3, "（1）当社は、法令に基づく場合を除き、あらかじめご本人の同意を得ずに個人情報を第三者に提供しません。"),
+        (3, "（2）当社は、外国にある第三者に個人データを提供する場合、あらかじめ同意を得ます。"),
+        (4, "① 提供先の国の名称"),
+        (4, "② 当該国の個人情報保護制度"),
+        (2, "第3条（お問い合わせ）"),
+        (3, "【認定個人情報保護団体】"),
+    ]
+    .into_iter()
+    .map(|(l, s)| (l, s.to_string()))
+    .collect();
+    assert_eq!(sections, expected);
+}
