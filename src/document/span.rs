@@ -11,6 +11,20 @@
 //! source range as a whole (an entity `&#64;` → `@`, `２` → `2`, a removed
 //! space): a span that touches it is widened to the whole source range. Source
 //! bytes that produced nothing (markup, folded spaces) simply fall between runs.
+//!
+//! ```
+//! use policylint::document::span::MappedText;
+//!
+//! // "info&#64;example.jp" extracted from HTML: the '@' stands for 5 bytes.
+//! let src = "info&#64;example.jp";
+//! let mut t = MappedText::new();
+//! t.push_linear("info", 0);
+//! t.push_atomic("@", 4..9);
+//! t.push_linear("example.jp", 9);
+//! assert_eq!(t.text, "info@example.jp");
+//! assert_eq!(&src[t.to_src(4..5)], "&#64;");
+//! assert_eq!(&src[t.to_src(0..t.len())], src);
+//! ```
 
 use std::ops::Range;
 
