@@ -50,11 +50,112 @@ pub fn extract(text: &str) -> Vec<Block> {
             continue;
         }
         let lead = line.len() - line.trim_start_matches(is_blank_char).len();
-        let mut mt = MappedText::new();
-        mt.push_linear(trimmed, start + lead);
-        blocks.push(Block::new(BlockKind::Line, mt));
+        blocks.push(Block::new(
+            BlockKind::Line,
+            inline_markup(trimmed, start + lead),
+        ));
     }
     blocks
+}
+
+/// Plain text converted from Markdown keeps inline syntax: `[label](url)`
+/// and `**strong**`. The label and the emphasised text are what a reader
+/// sees, so only they are kept; the markers fall between map runs.
+pub fn inline_markup(line: &str, src_start: usize) -> MappedText {
+    let mut out = MappedText::with_capacity(line.len());
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    let mut copied = 0;
+    // The emphasis marker opened and not yet closed, if any.
+    let mut open: Option<u8> = None;
+    let flush = |out: &mut MappedText, from: usize, to: usize| {
+        if to > from {
+            out.push_linear(&line[from..to], src_start + from);
+        }
+    };
+    while i < bytes.len() {
+        match bytes[i] {
+            b'[' => {
+                if let Some((label_end, link_end)) = link_at(line, i) {
+                    flush(&mut out, copied, i);
+                    push_unescaped(&mut out, line, i + 1, label_end, src_start);
+                    i = link_end;
+                    copied = i;
+                    continue;
+                }
+            }
+            b'*' | b'_' if bytes.get(i + 1) == Some(&bytes[i]) => {
+                // "**" opens when a partner follows on the line, and closes
+                // the one opened before.
+                let m = bytes[i];
+                let opens = open.is_none() && line[i + 2..].contains(&line[i..i + 2]);
+                if opens || open == Some(m) {
+                    open = if opens { Some(m) } else { None };
+                    flush(&mut out, copied, i);
+                    i += 2;
+                    copied = i;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    flush(&mut out, copied, bytes.len());
+    out
+}
+
+/// `[label](target)` starting at `open`: returns (end of label, end of link).
+fn link_at(line: &str, open: usize) -> Option<(usize, usize)> {
+    let bytes = line.as_bytes();
+    let mut j = open + 1;
+    while j < bytes.len() {
+        match bytes[j] {
+            b'\\' => j += 2,
+            b'[' => return None,
+            b']' => break,
+            _ => j += 1,
+        }
+    }
+    if bytes.get(j) != Some(&b']') || bytes.get(j + 1) != Some(&b'(') {
+        return None;
+    }
+    let label_end = j;
+    let mut k = j + 2;
+    let mut depth = 0usize;
+    while k < bytes.len() {
+        match bytes[k] {
+            b'\\' => k += 1,
+            b'(' => depth += 1,
+            b')' if depth == 0 => return (label_end > open + 1).then_some((label_end, k + 1)),
+            b')' => depth -= 1,
+            b' ' | b'\t' => return None,
+            _ => {}
+        }
+        k += 1;
+    }
+    None
+}
+
+/// Copy `line[from..to]` dropping Markdown backslash escapes (`\(` → `(`).
+fn push_unescaped(out: &mut MappedText, line: &str, from: usize, to: usize, src_start: usize) {
+    let bytes = line.as_bytes();
+    let mut start = from;
+    let mut j = from;
+    while j < to {
+        if bytes[j] == b'\\' && j + 1 < to && bytes[j + 1].is_ascii_punctuation() {
+            if j > start {
+                out.push_linear(&line[start..j], src_start + start);
+            }
+            start = j + 1;
+            j += 2;
+        } else {
+            j += 1;
+        }
+    }
+    if to > start {
+        out.push_linear(&line[start..to], src_start + start);
+    }
 }
 
 /// Line ranges without their terminators (LF or CRLF).
@@ -135,6 +236,29 @@ mod tests {
         assert_eq!(b[1].kind, BlockKind::Blank);
         assert_eq!(b[2].text.text, "二行目");
         assert_eq!(&t[b[2].src_range()], "二行目");
+    }
+
+    #[test]
+    fn inline_links_and_emphasis() {
+        let t = "名称は[会社概要](#)※をご覧ください。\n**【見出し】**\n[Google \\(サイト\\)](https://x.example/a_(b))\n2**3 と 1_000\n";
+        let b = extract(t);
+        let texts: Vec<_> = b.iter().map(|b| b.text.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "名称は会社概要※をご覧ください。",
+                "【見出し】",
+                "Google (サイト)",
+                "2**3 と 1_000"
+            ]
+        );
+        let label = b[0].text.text.find("会社概要").unwrap();
+        assert_eq!(
+            &t[b[0].text.to_src(label..label + "会社概要".len())],
+            "会社概要"
+        );
+        assert_eq!(&t[b[1].src_range()], "【見出し】");
+        assert_eq!(&t[b[2].src_range()], "Google \\(サイト\\)");
     }
 
     #[test]
