@@ -2,11 +2,13 @@
 //!
 //! The crate is laid out along the data flow:
 //! [`source`] (read, decode) → [`document`] (format, normalise, structure) →
-//! rules → engine → [`report`] (render).
+//! [`rules`] (parse, compile) → [`engine`] (evaluate) → [`report`] (render).
 
 pub mod cli;
 pub mod document;
+pub mod engine;
 pub mod report;
+pub mod rules;
 pub mod source;
 
 pub use document::Document;

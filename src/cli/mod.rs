@@ -2,6 +2,9 @@
 //! exit codes. Commands live in their own modules.
 
 mod outline;
+mod ruleargs;
+mod rules_cmd;
+mod test_cmd;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -38,6 +41,12 @@ enum Command {
     /// Print the document tree the engine sees: sections, paragraphs, list
     /// items, table cells and sentences, each with line:column.
     Outline(outline::OutlineArgs),
+    /// List the loaded rules: id, severity, title and pack.
+    Rules(rules_cmd::RulesArgs),
+    /// Explain one rule: what it checks, why, the citation, and examples.
+    Explain(rules_cmd::ExplainArgs),
+    /// Run the examples written in rule files (`test pass` / `test fail`).
+    Test(test_cmd::TestArgs),
 }
 
 /// Whether to colour output written to stderr.
@@ -49,6 +58,9 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Outline(args) => outline::run(&args),
+        Command::Rules(args) => rules_cmd::rules(&args),
+        Command::Explain(args) => rules_cmd::explain(&args),
+        Command::Test(args) => test_cmd::run(&args),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,74 @@
+//! Options shared by the commands that load rules.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, ValueEnum};
+use miette::{GraphicalReportHandler, GraphicalTheme};
+
+use crate::rules::{Lang, Loader, LocatedRuleError, RuleSet};
+
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+pub enum LangArg {
+    #[default]
+    Ja,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Ja => Lang::Ja,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct RuleArgs {
+    /// A rule file, or a directory of `*.rules` files (repeatable).
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+}
+
+/// Load the given rule paths. On failure, every error is rendered to a
+/// string for stderr.
+pub fn load(paths: &[PathBuf], color: bool) -> Result<Arc<RuleSet>, String> {
+    let mut loader = Loader::new();
+    let mut io_errors = String::new();
+    for p in paths {
+        if let Err(e) = loader.add_path(p) {
+            io_errors.push_str(&format!("error: {e}\n"));
+        }
+    }
+    if !io_errors.is_empty() {
+        return Err(io_errors);
+    }
+    loader
+        .compile()
+        .map(Arc::new)
+        .map_err(|errs| render_errors(&errs, color))
+}
+
+/// Render rule errors with miette, followed by a count.
+pub fn render_errors(errs: &[LocatedRuleError], color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    for e in errs {
+        if handler.render_report(&mut out, e).is_err() {
+            out.push_str(&format!("error: {}\n", e.error.message));
+        }
+        out.push('\n');
+    }
+    let n = errs.len();
+    out.push_str(&format!(
+        "{n} error{} in rule files\n",
+        if n == 1 { "" } else { "s" }
+    ));
+    out
+}

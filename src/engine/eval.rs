@@ -1,0 +1,598 @@
+//! Rule evaluation on one document: the scan's matches, narrowed by scopes,
+//! checked against requirements, turned into located findings.
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::finding::{Finding, FindingKind, Label};
+use super::matcher::Scan;
+use crate::document::{Document, NodeId, NodeKind};
+use crate::rules::model::*;
+
+/// A part of the document a block is checked in.
+#[derive(Debug, Clone)]
+struct Instance {
+    /// Range in the normalised text.
+    range: Range<usize>,
+    /// The section, when the instance is one.
+    section: Option<NodeId>,
+    /// The match an element block is centred on.
+    origin: Option<Range<usize>>,
+    /// A window of characters: a match that starts inside it counts, even
+    /// if it runs past its end.
+    window: bool,
+}
+
+/// Evaluates rules against one document.
+pub struct Evaluator<'a> {
+    set: &'a RuleSet,
+    doc: &'a Document,
+    scan: Scan,
+    lang: Lang,
+    exprs: Vec<OnceCell<Vec<Range<usize>>>>,
+    /// Normalised ranges of boilerplate leaves, sorted.
+    boiler: Vec<Range<usize>>,
+    /// Sentence and leaf ranges, sorted, for `unless in`.
+    sentences: Vec<Range<usize>>,
+    sections: Vec<NodeId>,
+}
+
+/// Context that flows down the blocks of one rule.
+struct Ctx<'r> {
+    rule: &'r Rule,
+    triggers: Vec<Range<usize>>,
+    elements: HashMap<&'r str, ExprId>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(set: &'a RuleSet, doc: &'a Document, lang: Lang) -> Self {
+        let scan = set.patterns.scan(&doc.norm.text);
+        let mut boiler = Vec::new();
+        let mut sentences = Vec::new();
+        let mut sections = Vec::new();
+        for (i, n) in doc.nodes.iter().enumerate() {
+            if n.kind.is_leaf_text() && n.boilerplate {
+                boiler.push(n.norm.clone());
+            }
+            if n.kind == NodeKind::Sentence
+                || (n.kind.is_leaf_text()
+                    && !n
+                        .children
+                        .iter()
+                        .any(|&c| doc.node(c).kind == NodeKind::Sentence))
+            {
+                sentences.push(n.norm.clone());
+            }
+            if n.kind == NodeKind::Section && !n.boilerplate {
+                sections.push(i as NodeId);
+            }
+        }
+        boiler.sort_by_key(|r| r.start);
+        sentences.sort_by_key(|r| (r.start, r.end));
+        Evaluator {
+            set,
+            doc,
+            scan,
+            lang,
+            exprs: (0..set.exprs.len()).map(|_| OnceCell::new()).collect(),
+            boiler,
+            sentences,
+            sections,
+        }
+    }
+
+    /// Findings of every rule, sorted by position then rule id.
+    pub fn run_all(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for r in &self.set.rules {
+            out.extend(self.run(r));
+        }
+        out.sort_by(|a, b| {
+            (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
+        });
+        out
+    }
+
+    /// Findings of one rule.
+    pub fn run(&self, rule: &Rule) -> Vec<Finding> {
+        let mut triggers = Vec::new();
+        if let Some(t) = &rule.when {
+            triggers = self
+                .matches(t.mentions)
+                .iter()
+                .filter(|m| !self.in_boiler(m))
+                .filter(|m| t.unless_in.is_none_or(|u| !self.sentence_matches(m, u)))
+                .cloned()
+                .collect();
+            if triggers.is_empty() {
+                return Vec::new();
+            }
+        }
+        let mut elements = HashMap::new();
+        collect_elements(&rule.body, &mut elements);
+        let ctx = Ctx {
+            rule,
+            triggers,
+            elements,
+        };
+        let root = Instance {
+            range: 0..self.doc.norm.text.len(),
+            section: None,
+            origin: None,
+            window: false,
+        };
+        let mut out = Vec::new();
+        self.block(&ctx, &rule.body, &root, false, None, &mut out);
+        out
+    }
+
+    /// All matches of an expression, sorted by start.
+    fn matches(&self, e: ExprId) -> &[Range<usize>] {
+        self.exprs[e as usize].get_or_init(|| {
+            let ids = &self.set.exprs[e as usize];
+            let mut v: Vec<Range<usize>> = ids
+                .iter()
+                .flat_map(|&p| self.scan.by_pattern[p as usize].iter().cloned())
+                .collect();
+            if ids.len() > 1 {
+                v.sort_by_key(|r| (r.start, r.end));
+                v.dedup();
+            }
+            v
+        })
+    }
+
+    fn in_boiler(&self, m: &Range<usize>) -> bool {
+        let i = self.boiler.partition_point(|b| b.end <= m.start);
+        self.boiler
+            .get(i)
+            .is_some_and(|b| b.start <= m.start && m.start < b.end)
+    }
+
+    /// Matches of `e` inside `range`.
+    fn within(
+        &self,
+        e: ExprId,
+        range: &Range<usize>,
+        boiler: bool,
+    ) -> impl Iterator<Item = &Range<usize>> {
+        self.within_ext(e, range, boiler, false)
+    }
+
+    /// Matches of `e` in an instance: inside it, or for a character window,
+    /// starting inside it.
+    fn within_inst<'s>(
+        &'s self,
+        e: ExprId,
+        inst: &'s Instance,
+        boiler: bool,
+    ) -> impl Iterator<Item = &'s Range<usize>> {
+        self.within_ext(e, &inst.range, boiler, inst.window)
+    }
+
+    fn within_ext(
+        &self,
+        e: ExprId,
+        range: &Range<usize>,
+        boiler: bool,
+        loose: bool,
+    ) -> impl Iterator<Item = &Range<usize>> {
+        let all = self.matches(e);
+        let i = all.partition_point(|m| m.start < range.start);
+        let end = range.end;
+        all[i..]
+            .iter()
+            .take_while(move |m| m.start < end)
+            .filter(move |m| (loose || m.end <= end) && (boiler || !self.in_boiler(m)))
+    }
+
+    /// Whether the sentence around `m` also matches `e`.
+    fn sentence_matches(&self, m: &Range<usize>, e: ExprId) -> bool {
+        let i = self.sentences.partition_point(|s| s.end <= m.start);
+        let Some(s) = self.sentences.get(i).filter(|s| s.start <= m.start) else {
+            return false;
+        };
+        self.within(e, s, true).next().is_some()
+    }
+
+    fn block(
+        &self,
+        ctx: &Ctx,
+        block: &Block,
+        inst: &Instance,
+        boiler: bool,
+        anchor: Option<&Anchor>,
+        out: &mut Vec<Finding>,
+    ) {
+        let boiler = boiler || block.include_boilerplate;
+        let anchor = block.anchor.as_ref().or(anchor);
+        for req in &block.requires {
+            self.require(ctx, block, req, inst, boiler, anchor, out);
+        }
+        for f in &block.forbids {
+            self.forbid(ctx, f, inst, boiler, out);
+        }
+        for sb in &block.scopes {
+            for child in self.instances(&sb.scope, inst, boiler) {
+                self.block(ctx, &sb.body, &child, boiler, anchor, out);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn require(
+        &self,
+        ctx: &Ctx,
+        block: &Block,
+        req: &Requirement,
+        inst: &Instance,
+        boiler: bool,
+        anchor: Option<&Anchor>,
+        out: &mut Vec<Finding>,
+    ) {
+        let mut present: Vec<(&Element, Range<usize>)> = Vec::new();
+        let mut absent: Vec<&Element> = Vec::new();
+        for el in &req.elements {
+            match self.within_inst(el.expr, inst, boiler).next() {
+                Some(m) => present.push((el, m.clone())),
+                None => absent.push(el),
+            }
+        }
+        let missing: Vec<&Element> = match req.mode {
+            Mode::All => absent.clone(),
+            Mode::Any if present.is_empty() => absent.clone(),
+            Mode::AtLeast(n) if present.len() < n as usize => absent.clone(),
+            _ => Vec::new(),
+        };
+        // Element blocks: checked around each occurrence; the occurrence
+        // that satisfies most stands for the element.
+        for (el, _) in &present {
+            let Some(body) = &el.body else { continue };
+            let mut best: Option<Vec<Finding>> = None;
+            for m in self.within_inst(el.expr, inst, boiler) {
+                let child = Instance {
+                    range: inst.range.clone(),
+                    section: inst.section,
+                    origin: Some(m.clone()),
+                    window: inst.window,
+                };
+                let mut found = Vec::new();
+                // An element block starts with its own anchor: by default
+                // its findings point at the element's occurrence.
+                self.block(ctx, body, &child, boiler, None, &mut found);
+                let better = best.as_ref().is_none_or(|b| found.len() < b.len());
+                if better {
+                    let done = found.is_empty();
+                    best = Some(found);
+                    if done {
+                        break;
+                    }
+                }
+            }
+            out.extend(best.unwrap_or_default());
+        }
+        if missing.is_empty() {
+            return;
+        }
+        let reference = block.references.iter().find_map(|r| {
+            self.within(r.expr, &inst.range, boiler)
+                .next()
+                .map(|m| (r, m.clone()))
+        });
+        let lang = self.lang;
+        let names = |els: &[&Element]| {
+            els.iter()
+                .map(|e| e.label.get(lang).to_string())
+                .collect::<Vec<_>>()
+        };
+        let missing_labels = names(&missing);
+        let present_els: Vec<&Element> = present.iter().map(|(e, _)| *e).collect();
+        let found_labels = names(&present_els);
+        let sep = match lang {
+            Lang::Ja => "、",
+            Lang::En => ", ",
+        };
+        let primary = self.anchor(ctx, anchor, inst, &present, boiler);
+        let mut labels: Vec<Label> = present
+            .iter()
+            .map(|(e, m)| Label {
+                span: self.doc.norm_to_src(m.clone()),
+                message: match lang {
+                    Lang::Ja => format!("{}はここ", e.label.get(lang)),
+                    Lang::En => format!("{} found here", e.label.get(lang)),
+                },
+            })
+            .collect();
+        let (kind, severity, label) = match &reference {
+            Some((r, m)) => {
+                labels.push(Label {
+                    span: self.doc.norm_to_src(m.clone()),
+                    message: match lang {
+                        Lang::Ja => "参照先に委ねている記載".into(),
+                        Lang::En => "stated only by this reference".into(),
+                    },
+                });
+                let label = match lang {
+                    Lang::Ja => format!("{}は参照先に委ねられています", missing_labels.join(sep)),
+                    Lang::En => format!("{} given only by reference", missing_labels.join(sep)),
+                };
+                (FindingKind::Referenced, r.severity, label)
+            }
+            None => {
+                let label = match lang {
+                    Lang::Ja => format!("{}がありません", missing_labels.join(sep)),
+                    Lang::En => format!("missing: {}", missing_labels.join(sep)),
+                };
+                (FindingKind::Missing, ctx.rule.severity, label)
+            }
+        };
+        let template = match kind {
+            FindingKind::Referenced => ctx.rule.reference_message.get(lang),
+            _ => ctx.rule.message.get(lang),
+        };
+        let message = render(
+            template,
+            &missing_labels.join(sep),
+            &found_labels.join(sep),
+            &ctx.rule.id,
+        );
+        out.push(Finding {
+            rule: ctx.rule.id.clone(),
+            severity,
+            kind,
+            span: self.doc.norm_to_src(primary),
+            label,
+            labels,
+            missing: missing.iter().map(|e| e.name.clone()).collect(),
+            found: present.iter().map(|(e, _)| e.name.clone()).collect(),
+            message,
+        });
+    }
+
+    fn forbid(&self, ctx: &Ctx, f: &Forbid, inst: &Instance, boiler: bool, out: &mut Vec<Finding>) {
+        for m in self.within_inst(f.expr, inst, boiler) {
+            if let Some((near, n)) = f.near {
+                let win = self.window(m, n, &inst.range);
+                if self.within(near, &win, boiler).next().is_none() {
+                    continue;
+                }
+            }
+            let src = self.doc.norm_to_src(m.clone());
+            let text = self.doc.text[src.clone()].to_string();
+            let label = match self.lang {
+                Lang::Ja => "禁止された表現".to_string(),
+                Lang::En => "forbidden phrase".to_string(),
+            };
+            out.push(Finding {
+                rule: ctx.rule.id.clone(),
+                severity: ctx.rule.severity,
+                kind: FindingKind::Forbidden,
+                span: src,
+                label,
+                labels: Vec::new(),
+                missing: Vec::new(),
+                found: Vec::new(),
+                message: render(
+                    ctx.rule.forbid_message.get(self.lang),
+                    "",
+                    &text,
+                    &ctx.rule.id,
+                ),
+            });
+        }
+    }
+
+    /// Where a finding about missing elements points.
+    fn anchor(
+        &self,
+        ctx: &Ctx,
+        anchor: Option<&Anchor>,
+        inst: &Instance,
+        present: &[(&Element, Range<usize>)],
+        boiler: bool,
+    ) -> Range<usize> {
+        let heading = || {
+            inst.section
+                .and_then(|s| self.doc.section_heading(s))
+                .map(|h| self.doc.node(h).norm.clone())
+        };
+        let trigger = || {
+            ctx.triggers
+                .iter()
+                .find(|t| t.start >= inst.range.start && t.end <= inst.range.end)
+                .or(ctx.triggers.first())
+                .cloned()
+        };
+        // The first text of the scope outside navigation, else its start.
+        let scope_start = || {
+            let first = self
+                .doc
+                .nodes
+                .iter()
+                .find(|n| {
+                    n.kind.is_leaf_text()
+                        && (boiler || !n.boilerplate)
+                        && n.norm.start >= inst.range.start
+                        && n.norm.end <= inst.range.end
+                        && n.norm.start < n.norm.end
+                })
+                .map(|n| n.norm.clone());
+            first.unwrap_or(inst.range.start..inst.range.start)
+        };
+        let chosen = match anchor {
+            Some(Anchor::Heading) => heading(),
+            Some(Anchor::Trigger) => trigger(),
+            Some(Anchor::Scope) => Some(scope_start()),
+            Some(Anchor::Nearest(name)) => present
+                .iter()
+                .find(|(e, _)| e.name == *name)
+                .map(|(_, m)| m.clone())
+                .or_else(|| {
+                    let e = *ctx.elements.get(name.as_str())?;
+                    self.within_inst(e, inst, boiler).next().cloned()
+                }),
+            None => None,
+        };
+        chosen
+            .or_else(|| inst.origin.clone())
+            .or_else(heading)
+            .or_else(trigger)
+            .unwrap_or_else(scope_start)
+    }
+
+    /// `n` characters either side of `m`, inside `within`.
+    fn window(&self, m: &Range<usize>, n: u32, within: &Range<usize>) -> Range<usize> {
+        let t = &self.doc.norm.text;
+        let n = n as usize;
+        let start = t[within.start..m.start]
+            .char_indices()
+            .rev()
+            .nth(n.saturating_sub(1))
+            .map_or(within.start, |(i, _)| within.start + i);
+        let start = if n == 0 { m.start } else { start };
+        let end = t[m.end..within.end]
+            .char_indices()
+            .nth(n)
+            .map_or(within.end, |(i, _)| m.end + i);
+        start..end
+    }
+
+    /// The parts of `parent` a scope names.
+    fn instances(&self, scope: &Scope, parent: &Instance, boiler: bool) -> Vec<Instance> {
+        let doc = self.doc;
+        let inside = |r: &Range<usize>| {
+            r.start >= parent.range.start && r.end <= parent.range.end && r.start < r.end
+        };
+        match scope {
+            Scope::Document => vec![Instance {
+                range: 0..doc.norm.text.len(),
+                section: None,
+                origin: None,
+                window: false,
+            }],
+            Scope::Section {
+                heading,
+                or_document,
+            } => {
+                let mut out: Vec<Instance> = Vec::new();
+                for &s in &self.sections {
+                    let n = doc.node(s);
+                    if !inside(&n.norm) {
+                        continue;
+                    }
+                    // Outermost matching sections only.
+                    if out
+                        .iter()
+                        .any(|o| o.range.start <= n.norm.start && n.norm.end <= o.range.end)
+                    {
+                        continue;
+                    }
+                    let ok = match heading {
+                        None => true,
+                        Some(e) => doc.section_heading(s).is_some_and(|h| {
+                            self.within(*e, &doc.node(h).norm, true).next().is_some()
+                        }),
+                    };
+                    if ok {
+                        out.push(Instance {
+                            range: n.norm.clone(),
+                            section: Some(s),
+                            origin: None,
+                            window: false,
+                        });
+                    }
+                }
+                if out.is_empty() && *or_document {
+                    out.push(parent.clone());
+                }
+                out
+            }
+            Scope::SectionOf(e) => {
+                let mut out: Vec<Instance> = Vec::new();
+                for m in self.within(*e, &parent.range, boiler) {
+                    let sec = self
+                        .sections
+                        .iter()
+                        .rev()
+                        .find(|&&s| {
+                            let r = &doc.node(s).norm;
+                            r.start <= m.start && m.end <= r.end && inside(r)
+                        })
+                        .copied();
+                    let inst = match sec {
+                        Some(s) => Instance {
+                            range: doc.node(s).norm.clone(),
+                            section: Some(s),
+                            origin: None,
+                            window: false,
+                        },
+                        None => parent.clone(),
+                    };
+                    if !out.iter().any(|o| o.range == inst.range) {
+                        out.push(inst);
+                    }
+                }
+                out
+            }
+            Scope::Node { kind, with } => {
+                let want = match kind {
+                    NodeScope::Paragraph => NodeKind::Paragraph,
+                    NodeScope::Sentence => NodeKind::Sentence,
+                    NodeScope::ListItem => NodeKind::ListItem,
+                    NodeScope::Cell => NodeKind::Cell,
+                };
+                doc.nodes
+                    .iter()
+                    .filter(|n| n.kind == want && (boiler || !n.boilerplate) && inside(&n.norm))
+                    .filter(|n| {
+                        with.is_none_or(|w| self.within(w, &n.norm, boiler).next().is_some())
+                    })
+                    .map(|n| Instance {
+                        range: n.norm.clone(),
+                        section: parent.section,
+                        origin: None,
+                        window: false,
+                    })
+                    .collect()
+            }
+            Scope::Near { of, chars } => {
+                let centres: Vec<Range<usize>> = match of {
+                    Some(e) => self.within(*e, &parent.range, boiler).cloned().collect(),
+                    None => parent.origin.iter().cloned().collect(),
+                };
+                centres
+                    .iter()
+                    .map(|m| Instance {
+                        range: self.window(m, *chars, &parent.range),
+                        section: parent.section,
+                        origin: Some(m.clone()),
+                        window: true,
+                    })
+                    .collect()
+            }
+        }
+    }
+}
+
+fn collect_elements<'r>(b: &'r Block, out: &mut HashMap<&'r str, ExprId>) {
+    for r in &b.requires {
+        for e in &r.elements {
+            out.insert(&e.name, e.expr);
+            if let Some(body) = &e.body {
+                collect_elements(body, out);
+            }
+        }
+    }
+    for s in &b.scopes {
+        collect_elements(&s.body, out);
+    }
+}
+
+/// Fill `{missing}`, `{found}` and `{rule}` in a message.
+pub fn render(template: &str, missing: &str, found: &str, rule: &str) -> String {
+    template
+        .replace("{missing}", missing)
+        .replace("{found}", found)
+        .replace("{rule}", rule)
+}

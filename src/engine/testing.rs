@@ -1,0 +1,190 @@
+//! `policylint test`: run the examples written in rule files. Like
+//! ast-grep's runner, each case is *validated* (exactly the expected
+//! findings), *missing* (an expected finding did not come) or *noisy* (a
+//! finding no expectation asked for).
+
+use std::path::Path;
+
+use super::eval::Evaluator;
+use super::finding::Finding;
+use crate::document::{Document, Format, LoadError};
+use crate::rules::model::{Expect, Lang, Rule, RuleSet, TestCase, TestInput, TestKind};
+use crate::source;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Validated,
+    /// Expectations no finding met, described for people.
+    Missing(Vec<String>),
+    /// Findings no expectation asked for.
+    Noisy(Vec<String>),
+    /// The case could not run (unreadable file…).
+    Error(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseReport {
+    pub rule: String,
+    /// 1-based index of the case within its rule.
+    pub index: usize,
+    pub kind: TestKind,
+    /// `file:line:col` of the case in the rule file.
+    pub location: String,
+    pub outcome: Outcome,
+    /// Both missing and noisy can happen at once: the second list.
+    pub also_noisy: Vec<String>,
+}
+
+impl CaseReport {
+    pub fn passed(&self) -> bool {
+        self.outcome == Outcome::Validated
+    }
+}
+
+fn location(rule: &Rule, case: &TestCase) -> String {
+    let text = &rule.file.text;
+    let upto = &text[..case.span.start.min(text.len())];
+    let line = upto.matches('\n').count() + 1;
+    let col = upto.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("{}:{line}:{col}", rule.file.name)
+}
+
+fn format_named(name: &str) -> Option<Format> {
+    match name {
+        "text" | "txt" => Some(Format::Text),
+        "markdown" | "md" => Some(Format::Markdown),
+        "html" => Some(Format::Html),
+        _ => None,
+    }
+}
+
+fn load_case(rule: &Rule, case: &TestCase, index: usize) -> Result<Document, String> {
+    match &case.input {
+        TestInput::Inline(text) => {
+            let format = match &case.format {
+                Some(f) => format_named(f)
+                    .ok_or_else(|| format!("unknown format `{f}` (use text, markdown or html)"))?,
+                None => Format::Text,
+            };
+            let decoded = source::decode(text.as_bytes()).map_err(|e| e.to_string())?;
+            let name = format!("{}#{index}", rule.id);
+            Ok(Document::parse(Path::new(&name), decoded, format))
+        }
+        TestInput::File(path) => {
+            Document::load(path, source::DEFAULT_MAX_FILE_SIZE).map_err(|e| match e {
+                LoadError::Read(r) => r.to_string(),
+                other => other.to_string(),
+            })
+        }
+    }
+}
+
+fn describe_expect(e: &Expect) -> String {
+    let mut s = String::from("a finding");
+    if let Some(m) = &e.missing {
+        s.push_str(&format!(" missing [{}]", m.join(", ")));
+    }
+    if let Some((l, c)) = e.at {
+        s.push_str(&format!(" at {l}:{c}"));
+    }
+    s
+}
+
+fn describe_finding(doc: &Document, f: &Finding) -> String {
+    let p = doc.position(f.span.start);
+    let mut s = format!("{}:{} {}", p.line, p.column, f.message);
+    if !f.missing.is_empty() {
+        s.push_str(&format!(" (missing [{}])", f.missing.join(", ")));
+    }
+    s
+}
+
+fn meets(doc: &Document, f: &Finding, e: &Expect) -> bool {
+    if let Some(m) = &e.missing {
+        let mut want = m.clone();
+        let mut got = f.missing.clone();
+        want.sort();
+        got.sort();
+        if want != got {
+            return false;
+        }
+    }
+    if let Some((l, c)) = e.at {
+        let p = doc.position(f.span.start);
+        if (p.line as u32, p.column as u32) != (l, c) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Run one case of `rule`.
+pub fn run_case(set: &RuleSet, rule: &Rule, case: &TestCase, index: usize) -> CaseReport {
+    let mut report = CaseReport {
+        rule: rule.id.clone(),
+        index,
+        kind: case.kind,
+        location: location(rule, case),
+        outcome: Outcome::Validated,
+        also_noisy: Vec::new(),
+    };
+    let doc = match load_case(rule, case, index) {
+        Ok(d) => d,
+        Err(e) => {
+            report.outcome = Outcome::Error(e);
+            return report;
+        }
+    };
+    // Expectations are written against the English element names, but
+    // messages do not matter for matching; Japanese is the default.
+    let findings = Evaluator::new(set, &doc, Lang::Ja).run(rule);
+    let mut used = vec![false; findings.len()];
+    let mut missing = Vec::new();
+    match case.kind {
+        TestKind::Pass => {}
+        TestKind::Fail if case.expects.is_empty() => {
+            if findings.is_empty() {
+                missing.push(format!("at least one finding of {}", rule.id));
+            }
+            used.iter_mut().for_each(|u| *u = true);
+        }
+        TestKind::Fail => {
+            for e in &case.expects {
+                match findings
+                    .iter()
+                    .enumerate()
+                    .find(|(i, f)| !used[*i] && meets(&doc, f, e))
+                {
+                    Some((i, _)) => used[i] = true,
+                    None => missing.push(describe_expect(e)),
+                }
+            }
+        }
+    }
+    let noisy: Vec<String> = findings
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|(f, _)| describe_finding(&doc, f))
+        .collect();
+    report.outcome = if !missing.is_empty() {
+        report.also_noisy = noisy;
+        Outcome::Missing(missing)
+    } else if !noisy.is_empty() {
+        Outcome::Noisy(noisy)
+    } else {
+        Outcome::Validated
+    };
+    report
+}
+
+/// Run every case of every rule in `set` whose file is selected by `keep`.
+pub fn run_all(set: &RuleSet, keep: impl Fn(&Rule) -> bool) -> Vec<CaseReport> {
+    let mut out = Vec::new();
+    for rule in set.rules.iter().filter(|r| keep(r)) {
+        for (i, case) in rule.tests.iter().enumerate() {
+            out.push(run_case(set, rule, case, i + 1));
+        }
+    }
+    out
+}

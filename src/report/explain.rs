@@ -1,0 +1,323 @@
+//! `policylint rules` (the list) and `policylint explain ID` (one rule in
+//! full: what it checks, why, the citation, and examples).
+
+use std::fmt::Write as _;
+
+use crate::rules::model::*;
+
+/// At most this many alternatives of a pattern are shown.
+const MAX_ALTERNATIVES: usize = 6;
+
+fn t(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Ja => ja,
+        Lang::En => en,
+    }
+}
+
+/// One line per rule: id, severity, title, pack.
+pub fn list(set: &RuleSet, lang: Lang) -> String {
+    let mut rules: Vec<&Rule> = set.rules.iter().collect();
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    let w = rules
+        .iter()
+        .map(|r| r.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for r in &rules {
+        let _ = writeln!(
+            out,
+            "{:<w$}  {:<7}  {}  [{}]",
+            r.id,
+            r.severity.name(),
+            r.title.get(lang),
+            r.pack
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{} {}",
+        rules.len(),
+        t(
+            lang,
+            "件のルール",
+            if rules.len() == 1 { "rule" } else { "rules" }
+        )
+    );
+    out
+}
+
+fn expr(set: &RuleSet, e: ExprId) -> String {
+    let ids = &set.exprs[e as usize];
+    let mut parts: Vec<String> = ids
+        .iter()
+        .take(MAX_ALTERNATIVES)
+        .map(|&p| set.patterns.describe(p))
+        .collect();
+    if ids.len() > MAX_ALTERNATIVES {
+        parts.push(format!("… (+{})", ids.len() - MAX_ALTERNATIVES));
+    }
+    parts.join(" | ")
+}
+
+fn labels(els: &[Element], lang: Lang) -> String {
+    els.iter()
+        .map(|e| {
+            if e.label.get(lang) == e.name {
+                e.name.clone()
+            } else {
+                format!("{} ({})", e.label.get(lang), e.name)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn block(set: &RuleSet, b: &Block, lang: Lang, depth: usize, out: &mut String) {
+    let pad = "  ".repeat(depth);
+    if b.include_boilerplate {
+        let _ = writeln!(
+            out,
+            "{pad}{}",
+            t(
+                lang,
+                "ナビゲーション等の定型部分も対象にする",
+                "also looks in navigation, headers and footers"
+            )
+        );
+    }
+    for r in &b.requires {
+        let mode = match (r.mode, lang) {
+            (Mode::All, Lang::Ja) => "すべて必要".to_string(),
+            (Mode::All, Lang::En) => "requires all of".to_string(),
+            (Mode::Any, Lang::Ja) => "いずれか一つが必要".to_string(),
+            (Mode::Any, Lang::En) => "requires any of".to_string(),
+            (Mode::AtLeast(n), Lang::Ja) => format!("{n}個以上が必要"),
+            (Mode::AtLeast(n), Lang::En) => format!("requires at least {n} of"),
+        };
+        let _ = writeln!(out, "{pad}{mode}: {}", labels(&r.elements, lang));
+        for e in &r.elements {
+            let _ = writeln!(out, "{pad}  - {} = {}", e.name, expr(set, e.expr));
+            if let Some(body) = &e.body {
+                let _ = writeln!(
+                    out,
+                    "{pad}    {}",
+                    match lang {
+                        Lang::Ja => format!("「{}」の出現ごとに:", e.label.get(lang)),
+                        Lang::En => format!("around each {}:", e.label.get(lang)),
+                    }
+                );
+                block(set, body, lang, depth + 3, out);
+            }
+        }
+    }
+    for r in &b.references {
+        let _ = writeln!(
+            out,
+            "{pad}{} {} → {}",
+            t(lang, "参照による記載:", "a reference stands in:"),
+            expr(set, r.expr),
+            r.severity.name()
+        );
+    }
+    for f in &b.forbids {
+        let near = f.near.map(|(e, n)| match lang {
+            Lang::Ja => format!("（{} から{n}文字以内）", expr(set, e)),
+            Lang::En => format!(" (within {n} characters of {})", expr(set, e)),
+        });
+        let _ = writeln!(
+            out,
+            "{pad}{} {}{}",
+            t(lang, "禁止:", "forbids:"),
+            expr(set, f.expr),
+            near.unwrap_or_default()
+        );
+    }
+    if let Some(a) = &b.anchor {
+        let what = match a {
+            Anchor::Trigger => t(lang, "適用のきっかけ", "the trigger").to_string(),
+            Anchor::Heading => t(lang, "見出し", "the section heading").to_string(),
+            Anchor::Scope => t(lang, "範囲の先頭", "the start of the scope").to_string(),
+            Anchor::Nearest(n) => n.clone(),
+        };
+        let _ = writeln!(
+            out,
+            "{pad}{} {what}",
+            t(lang, "欠落の指摘位置:", "missing parts are reported at:")
+        );
+    }
+    for s in &b.scopes {
+        let scope = match (&s.scope, lang) {
+            (Scope::Document, Lang::Ja) => "文書全体で:".to_string(),
+            (Scope::Document, Lang::En) => "in the whole document:".to_string(),
+            (Scope::Section { heading: None, .. }, Lang::Ja) => "各セクションで:".to_string(),
+            (Scope::Section { heading: None, .. }, Lang::En) => "in each section:".to_string(),
+            (
+                Scope::Section {
+                    heading: Some(h),
+                    or_document,
+                },
+                Lang::Ja,
+            ) => format!(
+                "見出しが {} に一致するセクションで{}:",
+                expr(set, *h),
+                if *or_document {
+                    "（なければ文書全体で）"
+                } else {
+                    ""
+                }
+            ),
+            (
+                Scope::Section {
+                    heading: Some(h),
+                    or_document,
+                },
+                Lang::En,
+            ) => format!(
+                "in sections whose heading matches {}{}:",
+                expr(set, *h),
+                if *or_document {
+                    " (or the whole document if none)"
+                } else {
+                    ""
+                }
+            ),
+            (Scope::SectionOf(e), Lang::Ja) => format!("{} を含むセクションで:", expr(set, *e)),
+            (Scope::SectionOf(e), Lang::En) => {
+                format!("in the section around each {}:", expr(set, *e))
+            }
+            (Scope::Node { kind, with }, _) => {
+                let k = match kind {
+                    NodeScope::Paragraph => t(lang, "段落", "paragraph"),
+                    NodeScope::Sentence => t(lang, "文", "sentence"),
+                    NodeScope::ListItem => t(lang, "箇条書きの項目", "list item"),
+                    NodeScope::Cell => t(lang, "表のセル", "table cell"),
+                };
+                match (with, lang) {
+                    (Some(w), Lang::Ja) => format!("{} を含む各{k}で:", expr(set, *w)),
+                    (Some(w), Lang::En) => format!("in each {k} with {}:", expr(set, *w)),
+                    (None, Lang::Ja) => format!("各{k}で:"),
+                    (None, Lang::En) => format!("in each {k}:"),
+                }
+            }
+            (Scope::Near { of, chars }, Lang::Ja) => match of {
+                Some(e) => format!("{} の前後{chars}文字で:", expr(set, *e)),
+                None => format!("その前後{chars}文字で:"),
+            },
+            (Scope::Near { of, chars }, Lang::En) => match of {
+                Some(e) => format!("within {chars} characters of {}:", expr(set, *e)),
+                None => format!("within {chars} characters of it:"),
+            },
+        };
+        let _ = writeln!(out, "{pad}{scope}");
+        block(set, &s.body, lang, depth + 1, out);
+    }
+}
+
+fn indent(text: &str, pad: &str) -> String {
+    text.lines().map(|l| format!("{pad}{l}\n")).collect()
+}
+
+/// Everything about one rule.
+pub fn explain(set: &RuleSet, rule: &Rule, lang: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {}", rule.id, rule.title.get(lang));
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "{} {}",
+        t(lang, "重大度:", "severity:"),
+        rule.severity.name()
+    );
+    let _ = writeln!(out, "{} {}", t(lang, "パック:", "pack:"), rule.pack);
+    if let Some(c) = &rule.cite {
+        let _ = writeln!(out, "{} {c}", t(lang, "根拠:", "cites:"));
+    }
+    if let Some(u) = &rule.url {
+        let _ = writeln!(out, "{} {u}", t(lang, "説明:", "docs:"));
+    }
+    if let Some(d) = &rule.effective {
+        let _ = writeln!(out, "{} {d}", t(lang, "施行日:", "effective:"));
+    }
+    if !rule.tags.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            t(lang, "タグ:", "tags:"),
+            rule.tags.join(", ")
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{}", t(lang, "検査内容:", "What it checks:"));
+    match &rule.when {
+        Some(w) => {
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                t(
+                    lang,
+                    "適用条件: 文書が次に言及するとき",
+                    "applies when the document mentions"
+                ),
+                expr(set, w.mentions)
+            );
+            if let Some(u) = w.unless_in {
+                let _ = writeln!(
+                    out,
+                    "  {} {}",
+                    t(
+                        lang,
+                        "（次に一致する文の中の言及は除く）",
+                        "(not counting mentions in sentences matching"
+                    ),
+                    expr(set, u) + t(lang, "", ")")
+                );
+            }
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  {}",
+                t(lang, "適用条件: すべての文書", "applies to every document")
+            );
+        }
+    }
+    block(set, &rule.body, lang, 1, &mut out);
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{}", t(lang, "メッセージ:", "Message:"));
+    let _ = write!(out, "{}", indent(rule.message.get(lang), "  "));
+    if !rule.help.is_empty() {
+        let _ = writeln!(out, "{}", t(lang, "対処:", "How to fix:"));
+        let _ = write!(out, "{}", indent(rule.help.get(lang), "  "));
+    }
+    for (kind, head) in [
+        (TestKind::Pass, t(lang, "適合する例:", "Passing example:")),
+        (TestKind::Fail, t(lang, "違反する例:", "Failing example:")),
+    ] {
+        let Some(case) = rule.tests.iter().find(|c| c.kind == kind) else {
+            continue;
+        };
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{head}");
+        match &case.input {
+            TestInput::Inline(text) => {
+                let _ = write!(out, "{}", indent(text, "  │ "));
+            }
+            TestInput::File(p) => {
+                let _ = writeln!(out, "  {} {}", t(lang, "ファイル", "file"), p.display());
+            }
+        }
+        for e in &case.expects {
+            let mut s = String::from(t(lang, "  期待:", "  expected:"));
+            if let Some(m) = &e.missing {
+                let _ = write!(s, " missing [{}]", m.join(", "));
+            }
+            if let Some((l, c)) = e.at {
+                let _ = write!(s, " at {l}:{c}");
+            }
+            let _ = writeln!(out, "{s}");
+        }
+    }
+    out
+}

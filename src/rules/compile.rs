@@ -1,0 +1,944 @@
+//! The compiler: parsed rule files → one [`RuleSet`]. It resolves terms
+//! (across imports), turns every pattern into one shared [`PatternSet`],
+//! and checks everything the parser cannot: unknown terms, term cycles,
+//! duplicate rules and elements, regexes, severities, fields.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::ast::{self, Span, Spanned};
+use super::diagnostic::{LocatedRuleError, RuleError, RuleErrorKind};
+use super::model::*;
+use super::parser;
+use crate::document::normalize::normalize;
+use crate::engine::matcher::{PatternId, PatternSet};
+
+/// The extension of rule files.
+pub const RULE_EXT: &str = "rules";
+
+/// Collects rule files (following imports) and compiles them together.
+#[derive(Default)]
+pub struct Loader {
+    files: Vec<(Arc<SourceFile>, ast::File)>,
+    /// Canonical paths already loaded.
+    seen: HashSet<PathBuf>,
+    errors: Vec<LocatedRuleError>,
+    /// Imports of each file, as file indexes.
+    imports: Vec<Vec<usize>>,
+}
+
+const FIELDS: &[&str] = &[
+    "title",
+    "title.ja",
+    "title.en",
+    "severity",
+    "cite",
+    "url",
+    "effective",
+    "tags",
+    "message.ja",
+    "message.en",
+    "forbid-message.ja",
+    "forbid-message.en",
+    "reference-message.ja",
+    "reference-message.en",
+    "help.ja",
+    "help.en",
+];
+
+impl Loader {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add rule text that does not live on disk (the built-in pack, tests).
+    pub fn add_source(&mut self, name: &str, path: Option<PathBuf>, text: String) -> usize {
+        let text = Arc::new(text);
+        let (file, errors) = parser::parse(&text);
+        let src = Arc::new(SourceFile {
+            name: name.to_string(),
+            path,
+            text: text.clone(),
+        });
+        for e in errors {
+            self.errors.push(e.located(name, text.clone()));
+        }
+        let idx = self.files.len();
+        self.files.push((src, file));
+        self.imports.push(Vec::new());
+        self.follow_imports(idx);
+        idx
+    }
+
+    /// Add a rule file, or every `*.rules` file below a directory.
+    pub fn add_path(&mut self, path: &Path) -> Result<(), String> {
+        if path.is_dir() {
+            let mut entries: Vec<PathBuf> = walkdir::WalkDir::new(path)
+                .follow_links(false)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.into_path())
+                .filter(|p| p.extension().is_some_and(|e| e == RULE_EXT))
+                .collect();
+            entries.sort();
+            for p in entries {
+                self.add_file(&p)?;
+            }
+            return Ok(());
+        }
+        self.add_file(path).map(|_| ())
+    }
+
+    fn add_file(&mut self, path: &Path) -> Result<Option<usize>, String> {
+        let canon = path
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if let Some(i) = self
+            .files
+            .iter()
+            .position(|(f, _)| f.path.as_deref() == Some(canon.as_path()))
+        {
+            return Ok(Some(i));
+        }
+        if !self.seen.insert(canon.clone()) {
+            return Ok(None);
+        }
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "{}: rule files must be UTF-8 (invalid byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            )
+        })?;
+        Ok(Some(self.add_source(
+            &path.display().to_string(),
+            Some(canon),
+            text,
+        )))
+    }
+
+    fn follow_imports(&mut self, idx: usize) {
+        let imports: Vec<Spanned<String>> = self.files[idx]
+            .1
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                ast::Item::Import(p) => Some(p.clone()),
+                _ => None,
+            })
+            .collect();
+        let src = self.files[idx].0.clone();
+        for imp in imports {
+            let base = src
+                .path
+                .as_deref()
+                .and_then(Path::parent)
+                .map(Path::to_path_buf);
+            let Some(base) = base else {
+                let e = RuleError::new(
+                    RuleErrorKind::Import,
+                    imp.span.clone(),
+                    "cannot import from a rule source that is not a file",
+                    "imported here",
+                );
+                self.errors.push(e.located(&src.name, src.text.clone()));
+                continue;
+            };
+            let target = base.join(&imp.node);
+            match self.add_file(&target) {
+                Ok(Some(j)) => self.imports[idx].push(j),
+                Ok(None) => {
+                    if let Ok(c) = target.canonicalize()
+                        && let Some(j) = self
+                            .files
+                            .iter()
+                            .position(|(f, _)| f.path.as_deref() == Some(c.as_path()))
+                    {
+                        self.imports[idx].push(j);
+                    }
+                }
+                Err(msg) => {
+                    let e = RuleError::new(
+                        RuleErrorKind::Import,
+                        imp.span.clone(),
+                        format!("cannot import `{}`", imp.node),
+                        "imported here",
+                    )
+                    .with_help(msg);
+                    self.errors.push(e.located(&src.name, src.text.clone()));
+                }
+            }
+        }
+    }
+
+    /// Compile everything loaded. All errors of all files come back at once.
+    pub fn compile(self) -> Result<RuleSet, Vec<LocatedRuleError>> {
+        let Loader {
+            files,
+            mut errors,
+            imports,
+            ..
+        } = self;
+        let mut c = Compiler {
+            files: &files,
+            imports: &imports,
+            patterns: PatternSet::new(),
+            exprs: Vec::new(),
+            expr_index: HashMap::new(),
+            terms: HashMap::new(),
+            resolving: Vec::new(),
+            errors: Vec::new(),
+        };
+        c.collect_terms();
+        let mut rules = Vec::new();
+        let mut ids: HashMap<String, (usize, Span)> = HashMap::new();
+        for (fi, (src, file)) in files.iter().enumerate() {
+            let pack = file
+                .items
+                .iter()
+                .find_map(|i| match i {
+                    ast::Item::Pack(p) => Some(p.name.node.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| default_pack_name(src));
+            for item in &file.items {
+                if let ast::Item::Term(t) = item {
+                    // Compile every term so that errors show even if unused.
+                    c.term_patterns(fi, &t.name.node, &t.name.span);
+                }
+                let ast::Item::Rule(r) = item else { continue };
+                if let Some((pf, pspan)) = ids.get(&r.id.node) {
+                    let mut e = RuleError::new(
+                        RuleErrorKind::DuplicateRuleId,
+                        r.id.span.clone(),
+                        format!("duplicate rule id `{}`", r.id.node),
+                        "defined again here",
+                    )
+                    .with_help("rule ids are public and must be unique across all loaded packs; rename one");
+                    if *pf == fi {
+                        e = e.with_related(pspan.clone(), "first defined here");
+                    } else {
+                        e.help = Some(format!(
+                            "rule ids must be unique across all loaded packs; it is first defined in {}",
+                            files[*pf].0.name
+                        ));
+                    }
+                    c.errors.push((fi, e));
+                    continue;
+                }
+                ids.insert(r.id.node.clone(), (fi, r.id.span.clone()));
+                if let Some(rule) = c.rule(fi, &pack, src, r) {
+                    rules.push(rule);
+                }
+            }
+        }
+        let Compiler {
+            mut patterns,
+            exprs,
+            errors: compile_errors,
+            ..
+        } = c;
+        for (fi, e) in compile_errors {
+            let src = &files[fi].0;
+            errors.push(e.located(&src.name, src.text.clone()));
+        }
+        if let Err(e) = patterns.build() {
+            // Only reachable through limits on the combined set.
+            if let Some((src, _)) = files.first() {
+                errors.push(
+                    RuleError::new(
+                        RuleErrorKind::InvalidRegex,
+                        0..0,
+                        format!("the patterns could not be combined: {e}"),
+                        "",
+                    )
+                    .located(&src.name, src.text.clone()),
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(RuleSet {
+            files: files.into_iter().map(|(f, _)| f).collect(),
+            patterns,
+            exprs,
+            rules,
+        })
+    }
+}
+
+fn default_pack_name(src: &SourceFile) -> String {
+    src.path
+        .as_deref()
+        .and_then(Path::parent)
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "local".into())
+}
+
+struct Compiler<'a> {
+    files: &'a [(Arc<SourceFile>, ast::File)],
+    imports: &'a [Vec<usize>],
+    patterns: PatternSet,
+    exprs: Vec<Vec<PatternId>>,
+    expr_index: HashMap<Vec<PatternId>, ExprId>,
+    /// (file, term) → resolved pattern ids (None while unresolvable).
+    terms: HashMap<(usize, String), Option<Vec<PatternId>>>,
+    /// Terms being resolved, for cycle detection.
+    resolving: Vec<(usize, String)>,
+    errors: Vec<(usize, RuleError)>,
+}
+
+/// Edit distance, for "did you mean".
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+impl<'a> Compiler<'a> {
+    fn collect_terms(&mut self) {
+        for (fi, (_, file)) in self.files.iter().enumerate() {
+            let mut seen: HashMap<&str, &Span> = HashMap::new();
+            for item in &file.items {
+                if let ast::Item::Term(t) = item {
+                    if let Some(first) = seen.get(t.name.node.as_str()) {
+                        self.errors.push((
+                            fi,
+                            RuleError::new(
+                                RuleErrorKind::DuplicateTerm,
+                                t.name.span.clone(),
+                                format!("term `{}` is defined twice", t.name.node),
+                                "defined again here",
+                            )
+                            .with_related((*first).clone(), "first defined here")
+                            .with_help("merge the two definitions with `|`, or rename one"),
+                        ));
+                    } else {
+                        seen.insert(&t.name.node, &t.name.span);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The definition of term `name` visible from file `fi`: its own terms
+    /// first, then those of its imports (depth first).
+    fn find_term(&self, fi: usize, name: &str) -> Option<(usize, &'a ast::TermDef)> {
+        let mut stack = vec![fi];
+        let mut visited = HashSet::new();
+        while let Some(f) = stack.pop() {
+            if !visited.insert(f) {
+                continue;
+            }
+            for item in &self.files[f].1.items {
+                if let ast::Item::Term(t) = item
+                    && t.name.node == name
+                {
+                    return Some((f, t));
+                }
+            }
+            stack.extend(self.imports[f].iter().rev());
+        }
+        None
+    }
+
+    fn visible_terms(&self, fi: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stack = vec![fi];
+        let mut visited = HashSet::new();
+        while let Some(f) = stack.pop() {
+            if !visited.insert(f) {
+                continue;
+            }
+            for item in &self.files[f].1.items {
+                if let ast::Item::Term(t) = item {
+                    out.push(t.name.node.clone());
+                }
+            }
+            stack.extend(self.imports[f].iter());
+        }
+        out
+    }
+
+    /// Pattern ids of term `name` as seen from file `fi`; reports unknown
+    /// terms and cycles at `span`.
+    fn term_patterns(&mut self, fi: usize, name: &str, span: &Span) -> Option<Vec<PatternId>> {
+        let Some((tf, def)) = self.find_term(fi, name) else {
+            let mut e = RuleError::new(
+                RuleErrorKind::UnknownTerm,
+                span.clone(),
+                format!("unknown term `{name}`"),
+                "no term of this name",
+            );
+            let best = self
+                .visible_terms(fi)
+                .into_iter()
+                .map(|t| (distance(name, &t), t))
+                .filter(|(d, t)| *d <= 2.max(t.chars().count() / 3))
+                .min();
+            e.help = Some(match best {
+                Some((_, t)) => format!("did you mean `{t}`?"),
+                None => format!(
+                    "define it with `term {name} = \"…\"`, or import the file that defines it"
+                ),
+            });
+            self.errors.push((fi, e));
+            return None;
+        };
+        let key = (tf, name.to_string());
+        if let Some(done) = self.terms.get(&key) {
+            return done.clone();
+        }
+        if let Some(pos) = self.resolving.iter().position(|k| *k == key) {
+            let chain: Vec<String> = self.resolving[pos..]
+                .iter()
+                .map(|(_, n)| n.clone())
+                .chain([name.to_string()])
+                .collect();
+            self.errors.push((
+                tf,
+                RuleError::new(
+                    RuleErrorKind::TermCycle,
+                    def.name.span.clone(),
+                    format!("term `{name}` refers to itself: {}", chain.join(" → ")),
+                    "this term is part of a cycle",
+                )
+                .with_related(span.clone(), "referred to here")
+                .with_help("a term must bottom out in strings and regexes; break the cycle"),
+            ));
+            self.terms.insert(key, None);
+            return None;
+        }
+        self.resolving.push(key.clone());
+        let pats = self.expr_patterns(tf, &def.expr);
+        self.resolving.pop();
+        // A cycle found deeper already marked this term as failed.
+        if self.terms.get(&key).is_some_and(Option::is_none) {
+            return None;
+        }
+        self.terms.insert(key, pats.clone());
+        pats
+    }
+
+    fn expr_patterns(&mut self, fi: usize, e: &ast::Expr) -> Option<Vec<PatternId>> {
+        match e {
+            ast::Expr::Literal(s) => {
+                let n = normalize(&s.node).text;
+                if n.is_empty() {
+                    self.errors.push((
+                        fi,
+                        RuleError::new(
+                            RuleErrorKind::Syntax,
+                            s.span.clone(),
+                            "empty pattern",
+                            "this matches nothing after normalisation",
+                        )
+                        .with_help("write at least one visible character"),
+                    ));
+                    return None;
+                }
+                Some(vec![self.patterns.add_literal(n)])
+            }
+            ast::Expr::Regex(s) => match self.patterns.add_regex(&s.node) {
+                Ok(id) => Some(vec![id]),
+                Err(err) => {
+                    let msg = err.to_string();
+                    let first = msg.lines().last().unwrap_or("").trim().to_string();
+                    self.errors.push((
+                        fi,
+                        RuleError::new(
+                            RuleErrorKind::InvalidRegex,
+                            s.span.clone(),
+                            format!("invalid regex: {first}"),
+                            "this regex",
+                        )
+                        .with_help(format!("the regex crate says:\n{msg}")),
+                    ));
+                    None
+                }
+            },
+            ast::Expr::Ref(name) => self.term_patterns(fi, &name.node, &name.span),
+            ast::Expr::Alt(alts, _) => {
+                let mut all = Vec::new();
+                let mut ok = true;
+                for a in alts {
+                    match self.expr_patterns(fi, a) {
+                        Some(p) => all.extend(p),
+                        None => ok = false,
+                    }
+                }
+                ok.then(|| {
+                    all.sort_unstable();
+                    all.dedup();
+                    all
+                })
+            }
+        }
+    }
+
+    fn expr(&mut self, fi: usize, e: &ast::Expr) -> Option<ExprId> {
+        let pats = self.expr_patterns(fi, e)?;
+        if let Some(&id) = self.expr_index.get(&pats) {
+            return Some(id);
+        }
+        let id = self.exprs.len() as ExprId;
+        self.exprs.push(pats.clone());
+        self.expr_index.insert(pats, id);
+        Some(id)
+    }
+
+    fn severity(&mut self, fi: usize, word: &Spanned<String>) -> Option<Severity> {
+        let s = Severity::parse(&word.node);
+        if s.is_none() {
+            self.errors.push((
+                fi,
+                RuleError::new(
+                    RuleErrorKind::UnknownSeverity,
+                    word.span.clone(),
+                    format!("unknown severity `{}`", word.node),
+                    "not a severity",
+                )
+                .with_help("use `error`, `warning` or `info`"),
+            ));
+        }
+        s
+    }
+
+    fn rule(
+        &mut self,
+        fi: usize,
+        pack: &str,
+        src: &Arc<SourceFile>,
+        r: &ast::RuleDef,
+    ) -> Option<Rule> {
+        let before = self.errors.len();
+        let mut title = Text::default();
+        let mut message = Text::default();
+        let mut forbid_message = Text::default();
+        let mut reference_message = Text::default();
+        let mut help = Text::default();
+        let mut severity = None;
+        let (mut cite, mut url, mut effective) = (None, None, None);
+        let mut tags = Vec::new();
+        let mut seen_fields: HashMap<&str, &Span> = HashMap::new();
+        for f in &r.fields {
+            let key = f.key.node.as_str();
+            if !FIELDS.contains(&key) {
+                let best = FIELDS
+                    .iter()
+                    .min_by_key(|k| distance(key, k))
+                    .copied()
+                    .unwrap_or("title");
+                self.errors.push((
+                    fi,
+                    RuleError::new(
+                        RuleErrorKind::UnknownField,
+                        f.key.span.clone(),
+                        format!("unknown field `{key}`"),
+                        "not a rule field",
+                    )
+                    .with_help(format!(
+                        "did you mean `{best}`? Fields: {}",
+                        FIELDS.join(", ")
+                    )),
+                ));
+                continue;
+            }
+            if let Some(first) = seen_fields.insert(key, &f.key.span) {
+                self.errors.push((
+                    fi,
+                    RuleError::new(
+                        RuleErrorKind::Syntax,
+                        f.key.span.clone(),
+                        format!("field `{key}` is set twice"),
+                        "set again here",
+                    )
+                    .with_related(first.clone(), "first set here")
+                    .with_help("keep one of them"),
+                ));
+                continue;
+            }
+            let text = match &f.value {
+                ast::FieldValue::Str(s) | ast::FieldValue::Word(s) | ast::FieldValue::Date(s) => {
+                    s.node.clone()
+                }
+                ast::FieldValue::List(items, _) => items
+                    .iter()
+                    .map(|i| i.node.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            };
+            match key {
+                "title" => {
+                    title.ja = text.clone();
+                    title.en = text;
+                }
+                "title.ja" => title.ja = text,
+                "title.en" => title.en = text,
+                "message.ja" => message.ja = text,
+                "message.en" => message.en = text,
+                "forbid-message.ja" => forbid_message.ja = text,
+                "forbid-message.en" => forbid_message.en = text,
+                "reference-message.ja" => reference_message.ja = text,
+                "reference-message.en" => reference_message.en = text,
+                "help.ja" => help.ja = text,
+                "help.en" => help.en = text,
+                "cite" => cite = Some(text),
+                "url" => url = Some(text),
+                "effective" => effective = Some(text),
+                "tags" => {
+                    if let ast::FieldValue::List(items, _) = &f.value {
+                        tags = items.iter().map(|i| i.node.clone()).collect();
+                    } else {
+                        tags = vec![text];
+                    }
+                }
+                "severity" => {
+                    if let ast::FieldValue::Word(w) | ast::FieldValue::Str(w) = &f.value {
+                        severity = self.severity(fi, w);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let missing_field = |name: &str, help: &str| {
+            RuleError::new(
+                RuleErrorKind::MissingField,
+                r.id.span.clone(),
+                format!("rule `{}` has no `{name}`", r.id.node),
+                format!("`{name}` is required"),
+            )
+            .with_help(help.to_string())
+        };
+        if !seen_fields.contains_key("severity") {
+            self.errors.push((
+                fi,
+                missing_field(
+                    "severity",
+                    "add `severity error`, `severity warning` or `severity info`",
+                ),
+            ));
+        }
+        for (k, eg) in [
+            ("message.ja", "message.ja \"{missing}が記載されていません\""),
+            ("message.en", "message.en \"{missing} not stated\""),
+        ] {
+            if !seen_fields.contains_key(k) {
+                self.errors
+                    .push((fi, missing_field(k, &format!("add e.g. `{eg}`"))));
+            }
+        }
+        let when = r.when.as_ref().and_then(|w| {
+            let mentions = self.expr(fi, &w.mentions)?;
+            let unless_in = match &w.unless_in {
+                Some(u) => Some(self.expr(fi, u)?),
+                None => None,
+            };
+            Some(Trigger {
+                mentions,
+                unless_in,
+            })
+        });
+        let mut elements: HashMap<String, Span> = HashMap::new();
+        let body = self.block(fi, &r.body, &mut elements);
+        // Anchors and test expectations may only name elements of this rule.
+        self.check_anchor_names(fi, &r.body, &elements);
+        let mut tests = Vec::new();
+        for t in &r.tests {
+            for ex in &t.expects {
+                for m in ex.missing.iter().flatten() {
+                    if !elements.contains_key(&m.node) {
+                        self.errors.push((fi, unknown_element(m, &elements)));
+                    }
+                }
+            }
+            let input = match &t.source {
+                ast::TestSource::Inline(s) => TestInput::Inline(s.node.clone()),
+                ast::TestSource::File(p) => {
+                    let base = src
+                        .path
+                        .as_deref()
+                        .and_then(Path::parent)
+                        .unwrap_or(Path::new("."));
+                    TestInput::File(base.join(&p.node))
+                }
+            };
+            tests.push(TestCase {
+                kind: match t.kind.node {
+                    ast::TestKind::Pass => TestKind::Pass,
+                    ast::TestKind::Fail => TestKind::Fail,
+                },
+                input,
+                format: t.format.as_ref().map(|f| f.node.clone()),
+                expects: t
+                    .expects
+                    .iter()
+                    .map(|e| Expect {
+                        missing: e
+                            .missing
+                            .as_ref()
+                            .map(|m| m.iter().map(|s| s.node.clone()).collect()),
+                        at: e.at.as_ref().map(|a| a.node),
+                    })
+                    .collect(),
+                span: t.span.clone(),
+            });
+        }
+        if self.errors.len() > before {
+            return None;
+        }
+        Some(Rule {
+            id: r.id.node.clone(),
+            pack: pack.to_string(),
+            title: if title.is_empty() {
+                Text {
+                    ja: r.id.node.clone(),
+                    en: r.id.node.clone(),
+                }
+            } else {
+                title
+            },
+            severity: severity.unwrap_or(Severity::Error),
+            cite,
+            url,
+            effective,
+            tags,
+            forbid_message: if forbid_message.is_empty() {
+                message.clone()
+            } else {
+                forbid_message
+            },
+            reference_message: if reference_message.is_empty() {
+                message.clone()
+            } else {
+                reference_message
+            },
+            message,
+            help,
+            when,
+            body,
+            tests,
+            file: src.clone(),
+            span: r.span.clone(),
+        })
+    }
+
+    fn check_anchor_names(
+        &mut self,
+        fi: usize,
+        stmts: &[ast::Stmt],
+        elements: &HashMap<String, Span>,
+    ) {
+        for s in stmts {
+            match s {
+                ast::Stmt::Anchor(a) => {
+                    if let ast::Anchor::Nearest(name) = &a.node
+                        && !elements.contains_key(name)
+                    {
+                        let sp = Spanned::new(name.clone(), a.span.clone());
+                        self.errors.push((fi, unknown_element(&sp, elements)));
+                    }
+                }
+                ast::Stmt::Scope(b) => self.check_anchor_names(fi, &b.body, elements),
+                ast::Stmt::Require(r) => {
+                    for e in &r.elements {
+                        self.check_anchor_names(fi, &e.body, elements);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn block(
+        &mut self,
+        fi: usize,
+        stmts: &[ast::Stmt],
+        elements: &mut HashMap<String, Span>,
+    ) -> Block {
+        let mut b = Block::default();
+        for s in stmts {
+            match s {
+                ast::Stmt::Scope(sb) => {
+                    let scope = match &sb.scope {
+                        ast::Scope::Document(_) => Some(Scope::Document),
+                        ast::Scope::Section {
+                            heading,
+                            or_document,
+                            ..
+                        } => {
+                            let heading = match heading {
+                                Some(h) => self.expr(fi, h).map(Some),
+                                None => Some(None),
+                            };
+                            heading.map(|heading| Scope::Section {
+                                heading,
+                                or_document: *or_document,
+                            })
+                        }
+                        ast::Scope::SectionOf { of, .. } => self.expr(fi, of).map(Scope::SectionOf),
+                        ast::Scope::Node { kind, with, .. } => {
+                            let with = match with {
+                                Some(w) => self.expr(fi, w).map(Some),
+                                None => Some(None),
+                            };
+                            let kind = match kind.node {
+                                ast::NodeScope::Paragraph => NodeScope::Paragraph,
+                                ast::NodeScope::Sentence => NodeScope::Sentence,
+                                ast::NodeScope::ListItem => NodeScope::ListItem,
+                                ast::NodeScope::Cell => NodeScope::Cell,
+                            };
+                            with.map(|with| Scope::Node { kind, with })
+                        }
+                        ast::Scope::Near { of, chars, .. } => {
+                            let of = match of {
+                                Some(o) => self.expr(fi, o).map(Some),
+                                None => Some(None),
+                            };
+                            of.map(|of| Scope::Near {
+                                of,
+                                chars: chars.node,
+                            })
+                        }
+                    };
+                    let body = self.block(fi, &sb.body, elements);
+                    if let Some(scope) = scope {
+                        b.scopes.push(ScopeBlock { scope, body });
+                    }
+                }
+                ast::Stmt::Require(r) => {
+                    let mode = match r.mode.node {
+                        ast::RequireMode::All => Mode::All,
+                        ast::RequireMode::Any => Mode::Any,
+                        ast::RequireMode::AtLeast(n) => Mode::AtLeast(n),
+                    };
+                    if let Mode::AtLeast(n) = mode
+                        && (n == 0 || n as usize > r.elements.len())
+                    {
+                        self.errors.push((
+                            fi,
+                            RuleError::new(
+                                RuleErrorKind::Syntax,
+                                r.mode.span.clone(),
+                                format!(
+                                    "`{n} of` needs between 1 and {} elements",
+                                    r.elements.len()
+                                ),
+                                "cannot be met",
+                            )
+                            .with_help("lower the number or add elements"),
+                        ));
+                    }
+                    let mut els = Vec::new();
+                    for e in &r.elements {
+                        if let Some(first) = elements.get(&e.name.node) {
+                            self.errors.push((
+                                fi,
+                                RuleError::new(
+                                    RuleErrorKind::DuplicateElement,
+                                    e.name.span.clone(),
+                                    format!("element `{}` is named twice in this rule", e.name.node),
+                                    "named again here",
+                                )
+                                .with_related(first.clone(), "first named here")
+                                .with_help("findings list missing elements by name; give each element its own name"),
+                            ));
+                        } else {
+                            elements.insert(e.name.node.clone(), e.name.span.clone());
+                        }
+                        let expr = self.expr(fi, &e.expr);
+                        let body = (!e.body.is_empty()).then(|| self.block(fi, &e.body, elements));
+                        if let Some(expr) = expr {
+                            els.push(Element {
+                                name: e.name.node.clone(),
+                                label: Text {
+                                    ja: e
+                                        .label_ja
+                                        .as_ref()
+                                        .map_or_else(|| e.name.node.clone(), |l| l.node.clone()),
+                                    en: e
+                                        .label_en
+                                        .as_ref()
+                                        .map_or_else(|| e.name.node.clone(), |l| l.node.clone()),
+                                },
+                                expr,
+                                body,
+                            });
+                        }
+                    }
+                    b.requires.push(Requirement {
+                        mode,
+                        elements: els,
+                    });
+                }
+                ast::Stmt::Forbid(f) => {
+                    let expr = self.expr(fi, &f.expr);
+                    let near = match &f.near {
+                        Some((e, n)) => self.expr(fi, e).map(|e| Some((e, n.node))),
+                        None => Some(None),
+                    };
+                    if let (Some(expr), Some(near)) = (expr, near) {
+                        b.forbids.push(Forbid { expr, near });
+                    }
+                }
+                ast::Stmt::Reference(r) => {
+                    let expr = self.expr(fi, &r.expr);
+                    let severity = match &r.severity {
+                        Some(s) => self.severity(fi, s),
+                        None => Some(Severity::Warning),
+                    };
+                    if let (Some(expr), Some(severity)) = (expr, severity) {
+                        b.references.push(Reference { expr, severity });
+                    }
+                }
+                ast::Stmt::Anchor(a) => {
+                    b.anchor = Some(match &a.node {
+                        ast::Anchor::Trigger => Anchor::Trigger,
+                        ast::Anchor::Heading => Anchor::Heading,
+                        ast::Anchor::Scope => Anchor::Scope,
+                        ast::Anchor::Nearest(n) => Anchor::Nearest(n.clone()),
+                    })
+                }
+                ast::Stmt::IncludeBoilerplate(_) => b.include_boilerplate = true,
+            }
+        }
+        b
+    }
+}
+
+fn unknown_element(name: &Spanned<String>, elements: &HashMap<String, Span>) -> RuleError {
+    let mut names: Vec<&String> = elements.keys().collect();
+    names.sort();
+    let best = names.iter().min_by_key(|n| distance(&name.node, n));
+    RuleError::new(
+        RuleErrorKind::UnknownElement,
+        name.span.clone(),
+        format!("unknown element `{}`", name.node),
+        "no element of this name in the rule",
+    )
+    .with_help(match best {
+        Some(b) if distance(&name.node, b) <= 3 => format!("did you mean `{b}`?"),
+        _ => format!(
+            "elements of this rule: {}",
+            names
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })
+}

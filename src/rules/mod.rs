@@ -1,0 +1,12 @@
+//! Rules stage: the rule language (parse), the compiler (check and resolve),
+//! and the compiled model the engine evaluates.
+
+pub mod ast;
+pub mod compile;
+pub mod diagnostic;
+pub mod model;
+pub mod parser;
+
+pub use compile::Loader;
+pub use diagnostic::{LocatedRuleError, RuleError, RuleErrorKind};
+pub use model::{Lang, Rule, RuleSet, Severity};

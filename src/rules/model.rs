@@ -1,0 +1,249 @@
+//! Compiled rules: what the engine evaluates. Terms are resolved to pattern
+//! sets, severities and scopes are checked, messages are ready to render.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::ast::Span;
+use crate::engine::matcher::{PatternId, PatternSet};
+
+/// Index of a compiled pattern expression in [`RuleSet::exprs`].
+pub type ExprId = u32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// The language of user-facing messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Ja,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "ja" => Some(Lang::Ja),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+/// Text in both languages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text {
+    pub ja: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Ja if !self.ja.is_empty() => &self.ja,
+            Lang::En if !self.en.is_empty() => &self.en,
+            _ if !self.ja.is_empty() => &self.ja,
+            _ => &self.en,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ja.is_empty() && self.en.is_empty()
+    }
+}
+
+/// A rule file as loaded.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Name shown in messages (a path, or `builtin:appi/…`).
+    pub name: String,
+    /// Where it is on disk, if it is (test files are relative to it).
+    pub path: Option<PathBuf>,
+    pub text: Arc<String>,
+}
+
+/// All loaded rules and the patterns they need.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub files: Vec<Arc<SourceFile>>,
+    pub patterns: PatternSet,
+    /// Pattern ids of each compiled expression.
+    pub exprs: Vec<Vec<PatternId>>,
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub pack: String,
+    pub title: Text,
+    pub severity: Severity,
+    pub cite: Option<String>,
+    pub url: Option<String>,
+    pub effective: Option<String>,
+    pub tags: Vec<String>,
+    /// Message of findings about missing elements.
+    pub message: Text,
+    /// Message of findings about forbidden phrases (defaults to `message`).
+    pub forbid_message: Text,
+    /// Message when a reference stands in (defaults to `message`).
+    pub reference_message: Text,
+    pub help: Text,
+    pub when: Option<Trigger>,
+    pub body: Block,
+    pub tests: Vec<TestCase>,
+    /// The file and span of the rule, for `explain` and test reports.
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Trigger {
+    pub mentions: ExprId,
+    pub unless_in: Option<ExprId>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Block {
+    pub scopes: Vec<ScopeBlock>,
+    pub requires: Vec<Requirement>,
+    pub forbids: Vec<Forbid>,
+    pub references: Vec<Reference>,
+    pub anchor: Option<Anchor>,
+    pub include_boilerplate: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScopeBlock {
+    pub scope: Scope,
+    pub body: Block,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeScope {
+    Paragraph,
+    Sentence,
+    ListItem,
+    Cell,
+}
+
+#[derive(Debug, Clone)]
+pub enum Scope {
+    Document,
+    Section {
+        heading: Option<ExprId>,
+        or_document: bool,
+    },
+    SectionOf(ExprId),
+    Node {
+        kind: NodeScope,
+        with: Option<ExprId>,
+    },
+    Near {
+        of: Option<ExprId>,
+        chars: u32,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    All,
+    Any,
+    AtLeast(u32),
+}
+
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    pub mode: Mode,
+    pub elements: Vec<Element>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Element {
+    pub name: String,
+    pub label: Text,
+    pub expr: ExprId,
+    pub body: Option<Block>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Forbid {
+    pub expr: ExprId,
+    pub near: Option<(ExprId, u32)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub expr: ExprId,
+    pub severity: Severity,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    Trigger,
+    Heading,
+    Scope,
+    Nearest(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestKind {
+    Pass,
+    Fail,
+}
+
+#[derive(Debug, Clone)]
+pub enum TestInput {
+    Inline(String),
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct TestCase {
+    pub kind: TestKind,
+    pub input: TestInput,
+    /// Format name for inline text: text, markdown or html.
+    pub format: Option<String>,
+    pub expects: Vec<Expect>,
+    /// Where the case is written, for reports.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Expect {
+    pub missing: Option<Vec<String>>,
+    pub at: Option<(u32, u32)>,
+}

@@ -1,0 +1,117 @@
+//! `policylint rules`, `explain` and `test` on the demo pack.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+const DEMO: &str = "fixtures/rules/demo";
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("policylint")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn rules_lists_the_demo_pack() {
+    let (code, out, err) = run(&["rules", "--rules", DEMO]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!(out);
+    let (_, en, _) = run(&["rules", "--rules", DEMO, "--lang", "en"]);
+    assert!(en.contains("Joint use disclosures"));
+}
+
+#[test]
+fn explain_a_rule_in_both_languages() {
+    let (code, ja, err) = run(&["explain", "demo/joint-use", "--rules", DEMO]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("explain_ja", ja);
+    let (_, en, _) = run(&["explain", "demo/joint-use", "--rules", DEMO, "--lang", "en"]);
+    insta::assert_snapshot!("explain_en", en);
+    let (code, _, err) = run(&["explain", "demo/nope", "--rules", DEMO]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no rule `demo/nope`") && err.contains("demo/joint-use"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_demo_pack_tests_are_all_green() {
+    let (code, out, err) = run(&["test", DEMO]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        !out.contains("MISSING") && !out.contains("NOISY") && !out.contains("ERROR"),
+        "{out}"
+    );
+    let last = out.lines().rev().find(|l| !l.is_empty()).unwrap();
+    assert!(last.ends_with("0 missing, 0 noisy, 0 errors"), "{last}");
+    let n: usize = last.split(' ').next().unwrap().parse().unwrap();
+    assert!(n >= 15, "every rule has cases: {n}");
+}
+
+#[test]
+fn a_wrong_expectation_fails_and_names_the_case() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["common.rules", "demo.rules"] {
+        let text = std::fs::read_to_string(Path::new(DEMO).join(f)).unwrap();
+        // Expect the wrong column for the fee rule's failing case.
+        let text = text.replace(
+            "expect missing [amount] at 1:1",
+            "expect missing [amount] at 1:5",
+        );
+        std::fs::write(dir.path().join(f), text).unwrap();
+    }
+    std::fs::create_dir(dir.path().join("cases")).unwrap();
+    std::fs::copy(
+        Path::new(DEMO).join("cases/joint-use-reference.md"),
+        dir.path().join("cases/joint-use-reference.md"),
+    )
+    .unwrap();
+    let (code, out, _) = run(&["test", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    let failing: Vec<&str> = out.lines().filter(|l| l.starts_with("MISSING")).collect();
+    assert_eq!(failing.len(), 1, "{out}");
+    assert!(failing[0].contains("demo/fee-amount #3 (fail)"), "{out}");
+    assert!(
+        out.contains("expected a finding missing [amount] at 1:5, but no such finding came"),
+        "{out}"
+    );
+    assert!(out.contains("unexpected finding: 1:1"), "{out}");
+}
+
+#[test]
+fn a_run_without_cases_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.rules"),
+        "rule a/b {\n severity info\n message.ja \"x\"\n message.en \"x\"\n require w = \"窓口\"\n}\n",
+    )
+    .unwrap();
+    let (code, out, _) = run(&["test", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("no test case ran"), "{out}");
+}
+
+#[test]
+fn rule_errors_exit_two_with_located_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.rules"),
+        "term a = \"甲\"\nrule a/b {\n severity loud\n message.ja \"x\"\n message.en \"x\"\n}\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["rules", "--rules", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown severity `loud`"), "{err}");
+    assert!(err.contains("bad.rules:3:11"), "{err}");
+    assert!(err.contains("1 error in rule files"), "{err}");
+}

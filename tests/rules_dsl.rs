@@ -1,0 +1,306 @@
+//! The rule language, construct by construct: each test compiles a small
+//! rule and checks what it finds in a small document.
+
+use std::path::Path;
+
+use policylint::document::{Document, Format};
+use policylint::engine::{Evaluator, Finding, FindingKind};
+use policylint::rules::{Lang, Loader, RuleSet, Severity};
+use policylint::source::decode;
+
+fn compile(src: &str) -> RuleSet {
+    let mut l = Loader::new();
+    l.add_source("test.rules", None, src.to_string());
+    match l.compile() {
+        Ok(s) => s,
+        Err(errs) => panic!(
+            "{:#?}",
+            errs.iter()
+                .map(|e| e.error.message.clone())
+                .collect::<Vec<_>>()
+        ),
+    }
+}
+
+fn doc(text: &str, format: Format) -> Document {
+    Document::parse(Path::new("doc"), decode(text.as_bytes()).unwrap(), format)
+}
+
+fn run(set: &RuleSet, text: &str) -> Vec<Finding> {
+    run_fmt(set, text, Format::Text, Lang::Ja)
+}
+
+fn run_fmt(set: &RuleSet, text: &str, format: Format, lang: Lang) -> Vec<Finding> {
+    let d = doc(text, format);
+    Evaluator::new(set, &d, lang).run_all()
+}
+
+/// (line, column) of a finding's start.
+fn at(text: &str, f: &Finding) -> (usize, usize) {
+    let d = doc(text, Format::Text);
+    let p = d.position(f.span.start);
+    (p.line, p.column)
+}
+
+const HEAD: &str =
+    "severity error\n message.ja \"{missing}がありません\"\n message.en \"missing: {missing}\"\n";
+
+fn rule(body: &str) -> String {
+    format!("rule t/x {{\n {HEAD}{body}\n}}\n")
+}
+
+#[test]
+fn vocabulary_terms_alternatives_and_references() {
+    let set = compile(&format!(
+        "term contact = \"お問い合わせ\" | \"お問合せ\" | /相談窓口/\nterm window = contact | \"苦情の申出先\"\n{}",
+        rule("require w = window")
+    ));
+    assert!(run(&set, "お問合せはこちら。").is_empty());
+    assert!(run(&set, "相談窓口まで。").is_empty());
+    assert!(run(&set, "苦情の申出先は下記。").is_empty());
+    // Literals match the normalised text: spaces from PDF conversion and
+    // full-width forms do not matter.
+    assert!(run(&set, "お 問い合わせ は下記。").is_empty());
+    let f = run(&set, "当社は個人情報を保護します。");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].missing, ["w"]);
+}
+
+#[test]
+fn imports_make_terms_visible_across_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("common.rules"),
+        "term contact = \"お問い合わせ\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("pack.rules"),
+        format!("import \"common.rules\"\n{}", rule("require w = contact")),
+    )
+    .unwrap();
+    let mut l = Loader::new();
+    l.add_path(&dir.path().join("pack.rules")).unwrap();
+    let set = l.compile().unwrap();
+    assert!(run(&set, "お問い合わせ窓口").is_empty());
+    assert_eq!(run(&set, "本文").len(), 1);
+}
+
+#[test]
+fn trigger_with_exception_sentence() {
+    let set = compile(&format!(
+        "term ju = \"共同利用\" | \"共同して利用\"\nterm exc = /共同して利用する場合であって/\n{}",
+        "rule t/ju {\n severity error\n message.ja \"{missing}\"\n message.en \"{missing}\"\n when mentions ju unless in exc\n require items = \"項目\"\n}\n"
+    ));
+    // No mention: the rule does not apply.
+    assert!(run(&set, "当社は個人情報を保護します。").is_empty());
+    // Only the statutory exception: not a declaration of joint use.
+    assert!(run(&set, "次の場合を除きます。個人データを特定の者との間で共同して利用する場合であって、通知したとき。").is_empty());
+    // A real declaration: the rule applies, and points at the mention.
+    let text = "当社は個人データを共同利用します。";
+    let f = run(&set, text);
+    assert_eq!(f.len(), 1);
+    assert_eq!(at(text, &f[0]), (1, 10));
+}
+
+#[test]
+fn section_scopes_with_heading_terms_and_fallback() {
+    let set = compile(&format!(
+        "term ju = \"共同利用\"\n{}",
+        rule("in section(ju) { require scope = \"範囲\" }")
+    ));
+    let text = "1. 目的\n\n範囲は当社です。\n\n2. 共同利用\n\n項目は氏名です。\n\n3. 共同利用（その2）\n\n範囲は子会社です。\n";
+    let f = run(&set, text);
+    // Section 1 has 範囲 but is not a joint-use section; section 2 lacks it.
+    assert_eq!(f.len(), 1);
+    assert_eq!(at(text, &f[0]), (5, 1), "points at the heading");
+    // No matching section: nothing to check, unless `or document`.
+    assert!(run(&set, "共同利用します。").is_empty());
+    let set = compile(&format!(
+        "term ju = \"共同利用\"\n{}",
+        rule("in section(ju) or document { require scope = \"範囲\" }")
+    ));
+    assert_eq!(run(&set, "共同利用します。").len(), 1);
+}
+
+#[test]
+fn section_of_and_every_section() {
+    let set = compile(&rule(
+        "in section of \"認定個人情報保護団体\" { require name = \"協会\" }",
+    ));
+    let text = "1. 安全管理\n\n認定個人情報保護団体の対象事業者です。\n\n2. 苦情\n\n一般財団法人日本データ通信協会の認定個人情報保護団体です。\n";
+    let f = run(&set, text);
+    assert_eq!(f.len(), 1);
+    assert_eq!(at(text, &f[0]), (1, 1));
+    let set = compile(&rule("in section { require date = /[0-9]{4}年/ }"));
+    assert_eq!(run(&set, "1. 一\n\n2024年\n\n2. 二\n\n本文\n").len(), 1);
+}
+
+#[test]
+fn node_scopes_paragraph_sentence_list_item_cell() {
+    let text = "手数料は無料です。手数料は別途定めます。\n\n- 氏名のため\n- 住所\n\n料金\t1,000円\n料金\t別途\n";
+    let set = compile(&rule(
+        "in sentence with \"手数料\" { require amount = /無料|[0-9,]+円/ }",
+    ));
+    let f = run(&set, text);
+    assert_eq!(f.len(), 1, "only the second sentence lacks an amount");
+    assert_eq!(at(text, &f[0]), (1, 10));
+    let set = compile(&rule(
+        "in paragraph with \"手数料\" { require amount = /[0-9,]+円/ }",
+    ));
+    assert_eq!(run(&set, text).len(), 1);
+    let set = compile(&rule("in list-item { require purpose = \"ため\" }"));
+    let f = run(&set, text);
+    assert_eq!(f.len(), 1);
+    assert_eq!(at(text, &f[0]), (4, 1));
+    let set = compile(&rule(
+        "in cell with \"料金\" { require amount = /[0-9,]+円/ }",
+    ));
+    assert_eq!(
+        run(&set, text).len(),
+        2,
+        "the amount is in the next cell, not in the 料金 cells"
+    );
+    let set = compile(&rule("in cell { forbid \"別途\" }"));
+    let f = run(&set, text);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].kind, FindingKind::Forbidden);
+    assert_eq!(at(text, &f[0]), (7, 4));
+}
+
+#[test]
+fn near_within_characters() {
+    let set = compile(&rule(
+        "in near \"窓口\" within 10 { require phone = /0[0-9]+-[0-9]+-[0-9]+/ }",
+    ));
+    assert!(run(&set, "お問い合わせ窓口: 03-1234-5678").is_empty());
+    let far = format!("お問い合わせ窓口。{}03-1234-5678", "あ".repeat(30));
+    assert_eq!(run(&set, &far).len(), 1);
+}
+
+#[test]
+fn element_blocks_check_around_each_occurrence() {
+    let set = compile(&rule(
+        "require controller = \"管理責任者\" { in near 20 { require all { name = \"株式会社\" addr = \"東京都\" } } }",
+    ));
+    // The second occurrence satisfies the block: no finding.
+    assert!(
+        run(
+            &set,
+            "管理責任者は後述。\n\n管理責任者: 株式会社サンプル 東京都千代田区"
+        )
+        .is_empty()
+    );
+    let text = "管理責任者: 株式会社サンプル";
+    let f = run(&set, text);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].missing, ["addr"]);
+    assert_eq!(f[0].found, ["name"]);
+    assert_eq!(
+        at(text, &f[0]),
+        (1, 1),
+        "points at the element's occurrence"
+    );
+    assert_eq!(f[0].labels.len(), 1, "the found name is a secondary label");
+}
+
+#[test]
+fn require_all_any_and_at_least() {
+    let els = "a = \"甲\" b = \"乙\" c = \"丙\"";
+    let all = compile(&rule(&format!("require all {{ {els} }}")));
+    let any = compile(&rule(&format!("require any {{ {els} }}")));
+    let two = compile(&rule(&format!("require 2 of {{ {els} }}")));
+    let f = run(&all, "甲のみ");
+    assert_eq!(
+        (f[0].missing.clone(), f[0].found.clone()),
+        (vec!["b".to_string(), "c".into()], vec!["a".to_string()])
+    );
+    assert!(run(&any, "甲のみ").is_empty());
+    assert_eq!(run(&any, "なし")[0].missing, ["a", "b", "c"]);
+    assert_eq!(run(&two, "甲のみ")[0].missing, ["b", "c"]);
+    assert!(run(&two, "甲と丙").is_empty());
+}
+
+#[test]
+fn forbidden_phrase_near_a_term() {
+    let set = compile(&rule("forbid /閉鎖しました/ near \"窓口\" within 15"));
+    let text = "お問い合わせ窓口は閉鎖しました。";
+    let f = run(&set, text);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].kind, FindingKind::Forbidden);
+    assert_eq!(at(text, &f[0]), (1, 10));
+    assert!(run(&set, "旧店舗は閉鎖しました。").is_empty());
+}
+
+#[test]
+fn reference_instead_of_statement_is_its_own_outcome() {
+    let set = compile(&rule(
+        "require all { addr = \"東京都\" rep = \"代表取締役\" } reference \"会社概要\" -> warning",
+    ));
+    let f = run(&set, "住所および代表者名は会社概要をご参照ください。");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].kind, FindingKind::Referenced);
+    assert_eq!(f[0].severity, Severity::Warning);
+    assert_eq!(f[0].missing, ["addr", "rep"]);
+    let f = run(&set, "住所は未記載。");
+    assert_eq!(
+        (f[0].kind, f[0].severity),
+        (FindingKind::Missing, Severity::Error)
+    );
+}
+
+#[test]
+fn anchors_choose_where_findings_point() {
+    let text = "前文\n\n1. 共同利用\n\n共同利用します。管理者は株式会社サンプル。\n";
+    let base = "term ju = \"共同利用\"\n";
+    let mk = |anchor: &str| {
+        compile(&format!(
+            "{base}rule t/x {{\n {HEAD} when mentions ju\n in section(ju) {{ anchor {anchor} require all {{ corp = \"株式会社\" addr = \"東京都\" }} }}\n}}\n"
+        ))
+    };
+    assert_eq!(at(text, &run(&mk("heading"), text)[0]), (3, 1));
+    assert_eq!(at(text, &run(&mk("trigger"), text)[0]), (3, 4));
+    assert_eq!(at(text, &run(&mk("scope"), text)[0]), (3, 1));
+    assert_eq!(at(text, &run(&mk("nearest corp"), text)[0]), (5, 13));
+}
+
+#[test]
+fn boilerplate_is_excluded_unless_included() {
+    let html =
+        "<nav><a>お問い合わせ</a></nav><main><p>本文です。</p></main><footer>© Example</footer>";
+    let set = compile(&rule("require w = \"お問い合わせ\""));
+    assert_eq!(
+        run_fmt(&set, html, Format::Html, Lang::Ja).len(),
+        1,
+        "a menu link is not a contact window"
+    );
+    let set = compile(&rule("include boilerplate\n require w = \"お問い合わせ\""));
+    assert!(run_fmt(&set, html, Format::Html, Lang::Ja).is_empty());
+}
+
+#[test]
+fn messages_in_both_languages_with_placeholders() {
+    let set = compile(
+        "rule t/m {\n severity warning\n message.ja \"{missing}がありません（{found}はあり）\"\n message.en \"missing {missing}; found {found} ({rule})\"\n require all { a = \"甲\" as \"名称\" / \"the name\" b = \"乙\" as \"住所\" / \"the address\" c = \"丙\" as \"代表者\" / \"the representative\" }\n}\n",
+    );
+    let ja = run_fmt(&set, "甲", Format::Text, Lang::Ja);
+    assert_eq!(ja[0].message, "住所、代表者がありません（名称はあり）");
+    assert_eq!(ja[0].label, "住所、代表者がありません");
+    let en = run_fmt(&set, "甲", Format::Text, Lang::En);
+    assert_eq!(
+        en[0].message,
+        "missing the address, the representative; found the name (t/m)"
+    );
+    assert_eq!(en[0].labels[0].message, "the name found here");
+}
+
+#[test]
+fn one_scan_for_all_rules() {
+    // Two rules sharing a literal share its pattern: the set holds it once.
+    let set = compile(&format!(
+        "{}\nrule t/y {{\n {HEAD} require w = \"お問い合わせ\"\n}}\n",
+        rule("require w = \"お問い合わせ\" | /窓口/")
+    ));
+    assert_eq!(set.patterns.len(), 2);
+    assert_eq!(set.rules.len(), 2);
+}
