@@ -119,3 +119,14 @@ fn several_errors_at_once() {
     assert!(k.contains(&RuleErrorKind::UnterminatedString));
     assert!(k.contains(&RuleErrorKind::UnknownSeverity));
 }
+
+#[test]
+fn columns_count_characters_on_japanese_lines() {
+    let (k, out) = errors(&format!(
+        "term contact = \"お問い合わせ\"\nrule a/b {{\n  {OK_HEAD}\n  require w = \"お問い合わせ\" | contct\n}}\n"
+    ));
+    assert_eq!(k, [RuleErrorKind::UnknownTerm]);
+    // "  require w = \"お問い合わせ\" | " is 25 characters (55 bytes).
+    assert!(out.contains("[pack.rules:6:26]"), "{out}");
+    insta::assert_snapshot!(out);
+}

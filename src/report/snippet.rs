@@ -109,6 +109,47 @@ impl SourceCode for Snippet {
     }
 }
 
+/// A whole source text for miette, with columns counted in characters
+/// (miette itself counts bytes, which is wrong for Japanese lines).
+#[derive(Debug, Clone)]
+pub struct CharSource {
+    name: String,
+    text: std::sync::Arc<String>,
+}
+
+impl CharSource {
+    pub fn new(name: impl Into<String>, text: std::sync::Arc<String>) -> Self {
+        CharSource {
+            name: name.into(),
+            text,
+        }
+    }
+}
+
+impl SourceCode for CharSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text: &'a str = self.text.as_str();
+        let inner = text.read_span(span, context_lines_before, context_lines_after)?;
+        let start = inner.span().offset().min(text.len());
+        let start = floor_char(text, start);
+        let ls = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let column = text[ls..start].chars().count();
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +164,15 @@ mod tests {
         assert_eq!(c.line(), 1);
         assert_eq!(c.column(), 500, "the true column, in chars");
         assert_eq!(c.span().offset(), at, "offsets stay those of the full text");
+    }
+
+    #[test]
+    fn char_source_counts_characters() {
+        let text = std::sync::Arc::new("一行目\n当社はX\n".to_string());
+        let src = CharSource::new("r.rules", text.clone());
+        let at = text.find('X').unwrap();
+        let c = src.read_span(&SourceSpan::new(at.into(), 1), 0, 0).unwrap();
+        assert_eq!((c.line(), c.column()), (1, 3));
     }
 
     #[test]

@@ -457,7 +457,8 @@ impl<'a> Compiler<'a> {
                 Ok(id) => Some(vec![id]),
                 Err(err) => {
                     let msg = err.to_string();
-                    let first = msg.lines().last().unwrap_or("").trim().to_string();
+                    let last = msg.lines().last().unwrap_or("").trim();
+                    let first = last.strip_prefix("error: ").unwrap_or(last).to_string();
                     self.errors.push((
                         fi,
                         RuleError::new(

@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
+use miette::{Diagnostic, LabeledSpan, SourceSpan};
 
 use super::ast::Span;
+use crate::report::snippet::CharSource;
 
 /// What went wrong, for tests and for `--format json` one day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +97,7 @@ impl RuleError {
     /// Attach the rule file, for rendering.
     pub fn located(self, name: &str, source: Arc<String>) -> LocatedRuleError {
         LocatedRuleError {
-            source: NamedSource::new(name, source),
+            source: CharSource::new(name, source),
             error: self,
         }
     }
@@ -105,7 +106,7 @@ impl RuleError {
 /// A rule error with its file, ready for miette.
 #[derive(Debug)]
 pub struct LocatedRuleError {
-    source: NamedSource<Arc<String>>,
+    source: CharSource,
     pub error: RuleError,
 }
 
