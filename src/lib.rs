@@ -5,6 +5,7 @@
 //! [`rules`] (parse, compile) → [`engine`] (evaluate) → [`report`] (render).
 
 pub mod cli;
+pub mod config;
 pub mod document;
 pub mod engine;
 pub mod report;

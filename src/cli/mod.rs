@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing and the mapping from outcomes to
 //! exit codes. Commands live in their own modules.
 
+mod check;
 mod outline;
 mod ruleargs;
 mod rules_cmd;
@@ -38,6 +39,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Check privacy policies against the rule packs (the built-in APPI pack by default).
+    Check(check::CheckArgs),
     /// Print the document tree the engine sees: sections, paragraphs, list
     /// items, table cells and sentences, each with line:column.
     Outline(outline::OutlineArgs),
@@ -57,6 +60,7 @@ pub(crate) fn stderr_color() -> bool {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
+        Command::Check(args) => check::run(&args),
         Command::Outline(args) => outline::run(&args),
         Command::Rules(args) => rules_cmd::rules(&args),
         Command::Explain(args) => rules_cmd::explain(&args),

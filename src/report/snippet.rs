@@ -25,8 +25,19 @@ pub struct Snippet {
 impl Snippet {
     /// A window of `text` around `span` (byte offsets into `text`).
     pub fn new(name: impl Into<String>, text: &str, span: std::ops::Range<usize>) -> Snippet {
-        let s = floor_char(text, span.start.min(text.len()));
-        let e = floor_char(text, span.end.min(text.len()).max(s));
+        Snippet::covering(name, text, std::slice::from_ref(&span))
+    }
+
+    /// A window of `text` covering all `spans`.
+    pub fn covering(
+        name: impl Into<String>,
+        text: &str,
+        spans: &[std::ops::Range<usize>],
+    ) -> Snippet {
+        let lo = spans.iter().map(|r| r.start).min().unwrap_or(0);
+        let hi = spans.iter().map(|r| r.end.max(r.start)).max().unwrap_or(0);
+        let s = floor_char(text, lo.min(text.len()));
+        let e = floor_char(text, hi.min(text.len()).max(s));
         let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
         let first_line_end = text[s..].find('\n').map_or(text.len(), |i| s + i);
         let last_line_start = text[..e].rfind('\n').map_or(0, |i| i + 1);
@@ -48,6 +59,11 @@ impl Snippet {
             line: text[..ws].bytes().filter(|&b| b == b'\n').count(),
             column: text[line_start..ws].chars().count(),
         }
+    }
+
+    /// Whether `span` lies inside the window.
+    pub fn contains(&self, span: &std::ops::Range<usize>) -> bool {
+        span.start >= self.offset && span.end <= self.offset + self.window.len()
     }
 }
 

@@ -52,6 +52,23 @@ impl Loader {
         Self::default()
     }
 
+    /// Add the built-in packs (embedded from `rules/`); their imports
+    /// resolve among themselves.
+    pub fn add_builtin(&mut self) {
+        for (name, _) in super::builtin::FILES {
+            self.add_virtual(name);
+        }
+    }
+
+    fn add_virtual(&mut self, rel: &str) -> Option<usize> {
+        let name = format!("{}{rel}", super::builtin::PREFIX);
+        if let Some(i) = self.files.iter().position(|(f, _)| f.name == name) {
+            return Some(i);
+        }
+        let (_, text) = super::builtin::FILES.iter().find(|(n, _)| *n == rel)?;
+        Some(self.add_source(&name, None, text.to_string()))
+    }
+
     /// Add rule text that does not live on disk (the built-in pack, tests).
     pub fn add_source(&mut self, name: &str, path: Option<PathBuf>, text: String) -> usize {
         let text = Arc::new(text);
@@ -133,6 +150,28 @@ impl Loader {
             .collect();
         let src = self.files[idx].0.clone();
         for imp in imports {
+            if let Some(rel) = src.name.strip_prefix(super::builtin::PREFIX) {
+                // A built-in file imports another built-in file.
+                let target = Path::new(rel)
+                    .parent()
+                    .unwrap_or(Path::new(""))
+                    .join(&imp.node);
+                let target = normalise_rel(&target);
+                match self.add_virtual(&target) {
+                    Some(j) => self.imports[idx].push(j),
+                    None => {
+                        let e = RuleError::new(
+                            RuleErrorKind::Import,
+                            imp.span.clone(),
+                            format!("cannot import `{}`", imp.node),
+                            "imported here",
+                        )
+                        .with_help(format!("no built-in rule file `{target}`"));
+                        self.errors.push(e.located(&src.name, src.text.clone()));
+                    }
+                }
+                continue;
+            }
             let base = src
                 .path
                 .as_deref()
@@ -272,7 +311,30 @@ impl Loader {
     }
 }
 
+/// `a/./b/../c` → `a/c`, with `/` separators.
+fn normalise_rel(p: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            _ => {}
+        }
+    }
+    parts.join("/")
+}
+
 fn default_pack_name(src: &SourceFile) -> String {
+    if let Some(rel) = src.name.strip_prefix(super::builtin::PREFIX) {
+        return rel
+            .split('/')
+            .next()
+            .filter(|s| !s.ends_with(".rules"))
+            .unwrap_or("builtin")
+            .to_string();
+    }
     src.path
         .as_deref()
         .and_then(Path::parent)

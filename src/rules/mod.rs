@@ -2,6 +2,7 @@
 //! and the compiled model the engine evaluates.
 
 pub mod ast;
+pub mod builtin;
 pub mod compile;
 pub mod diagnostic;
 pub mod model;

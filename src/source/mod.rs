@@ -3,6 +3,7 @@
 //! Nothing here ever opens a document for writing.
 
 pub mod decode;
+pub mod walk;
 
 use std::fs;
 use std::io::Read;

@@ -23,6 +23,11 @@ pub fn extract(text: &str) -> Vec<Block> {
             blocks.push(Block::new(BlockKind::Blank, MappedText::new()));
             continue;
         }
+        // Suppression comments are instructions to policylint, not text.
+        if crate::engine::suppress::is_directive_line(line) {
+            blocks.push(Block::new(BlockKind::Blank, MappedText::new()));
+            continue;
+        }
         if line.contains('\t') {
             if is_separator_row(line) {
                 continue;

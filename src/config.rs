@@ -1,0 +1,429 @@
+//! `policylint.toml`: found upward from the working directory or given with
+//! `--config`. Unknown keys and bad values are errors that point into the
+//! file (line, column, label), like rule-file errors.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use miette::{Diagnostic, LabeledSpan, SourceSpan};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::report::snippet::CharSource;
+use crate::rules::{Lang, RuleSet, Severity};
+use crate::source::DEFAULT_MAX_FILE_SIZE;
+
+pub const FILE_NAME: &str = "policylint.toml";
+
+/// Extensions checked by default.
+pub const DEFAULT_INCLUDE: &[&str] = &[
+    "**/*.txt",
+    "**/*.md",
+    "**/*.markdown",
+    "**/*.html",
+    "**/*.htm",
+];
+
+/// A rule's setting: off, or a severity that replaces the rule's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleSetting {
+    Off,
+    Severity(Severity),
+}
+
+/// The lowest severity that fails the run (`never`: no finding fails it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailLevel {
+    At(Severity),
+    Never,
+}
+
+impl FailLevel {
+    pub fn parse(s: &str) -> Option<FailLevel> {
+        match s {
+            "never" => Some(FailLevel::Never),
+            s => Severity::parse(s).map(FailLevel::At),
+        }
+    }
+
+    pub fn fails(self, s: Severity) -> bool {
+        match self {
+            FailLevel::At(min) => s >= min,
+            FailLevel::Never => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub globs: GlobSet,
+    pub rules: BTreeMap<String, RuleSetting>,
+}
+
+/// A checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it came from, if any.
+    pub path: Option<PathBuf>,
+    /// Relative paths in the file are relative to this directory.
+    pub dir: PathBuf,
+    pub lang: Option<Lang>,
+    pub fail_level: Option<FailLevel>,
+    /// Use the built-in pack (default true).
+    pub builtin: bool,
+    pub packs: Vec<PathBuf>,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub max_file_size: u64,
+    pub rules: BTreeMap<String, RuleSetting>,
+    pub overrides: Vec<Override>,
+    /// Rule ids as written, with their spans, to check against loaded rules.
+    rule_refs: Vec<(String, std::ops::Range<usize>)>,
+    source: Option<Arc<String>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            path: None,
+            dir: PathBuf::from("."),
+            lang: None,
+            fail_level: None,
+            builtin: true,
+            packs: Vec::new(),
+            include: DEFAULT_INCLUDE.iter().map(|s| s.to_string()).collect(),
+            exclude: Vec::new(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            rules: BTreeMap::new(),
+            overrides: Vec::new(),
+            rule_refs: Vec::new(),
+            source: None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    lang: Option<Spanned<String>>,
+    fail_level: Option<Spanned<String>>,
+    builtin: Option<bool>,
+    packs: Option<Vec<String>>,
+    include: Option<Vec<Spanned<String>>>,
+    exclude: Option<Vec<Spanned<String>>>,
+    max_file_size: Option<u64>,
+    rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    overrides: Option<Vec<RawOverride>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    paths: Vec<Spanned<String>>,
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+/// An error in the configuration file.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub message: String,
+    pub label: String,
+    pub help: Option<String>,
+    pub span: Option<std::ops::Range<usize>>,
+    source: Option<CharSource>,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Diagnostic for ConfigError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new("policylint::config"))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span.clone()?;
+        self.source.as_ref()?;
+        let s = SourceSpan::new(span.start.into(), span.end.saturating_sub(span.start));
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some(self.label.clone()), s),
+        )))
+    }
+}
+
+struct Builder<'a> {
+    name: &'a str,
+    text: Arc<String>,
+    errors: Vec<ConfigError>,
+}
+
+impl Builder<'_> {
+    fn err(
+        &mut self,
+        span: std::ops::Range<usize>,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) {
+        self.errors.push(ConfigError {
+            message,
+            label: label.to_string(),
+            help,
+            span: Some(span),
+            source: Some(CharSource::new(self.name, self.text.clone())),
+        });
+    }
+
+    fn setting(&mut self, v: &Spanned<String>) -> Option<RuleSetting> {
+        match v.get_ref().as_str() {
+            "off" => Some(RuleSetting::Off),
+            s => match Severity::parse(s) {
+                Some(sev) => Some(RuleSetting::Severity(sev)),
+                None => {
+                    self.err(
+                        v.span(),
+                        format!("`{s}` is not a rule setting"),
+                        "expected \"off\", \"error\", \"warning\" or \"info\"",
+                        Some(
+                            "a rule is set to \"off\" or to the severity it should report at"
+                                .into(),
+                        ),
+                    );
+                    None
+                }
+            },
+        }
+    }
+}
+
+impl Config {
+    /// Find `policylint.toml` in `start` or a parent directory.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        let mut dir = Some(start);
+        while let Some(d) = dir {
+            let p = d.join(FILE_NAME);
+            if p.is_file() {
+                return Some(p);
+            }
+            dir = d.parent();
+        }
+        None
+    }
+
+    /// Load and check a configuration file.
+    pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            vec![ConfigError {
+                message: format!("{}: {e}", path.display()),
+                label: String::new(),
+                help: None,
+                span: None,
+                source: None,
+            }]
+        })?;
+        let dir = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let mut c = Config::parse(&path.display().to_string(), text, &dir)?;
+        c.path = Some(path.to_path_buf());
+        Ok(c)
+    }
+
+    /// Check configuration text; `dir` is where relative paths start.
+    pub fn parse(name: &str, text: String, dir: &Path) -> Result<Config, Vec<ConfigError>> {
+        let text = Arc::new(text);
+        let mut b = Builder {
+            name,
+            text: text.clone(),
+            errors: Vec::new(),
+        };
+        let raw: RawConfig = match toml::from_str(&text) {
+            Ok(r) => r,
+            Err(e) => {
+                let span = e.span().unwrap_or(0..0);
+                let msg = e.message().to_string();
+                let unknown = msg.starts_with("unknown field");
+                let help = unknown.then(|| {
+                    "the keys policylint.toml accepts are listed in the README (Configuration)"
+                        .to_string()
+                });
+                let label = if unknown {
+                    "not a policylint.toml key"
+                } else {
+                    "here"
+                };
+                b.err(span, msg, label, help);
+                return Err(b.errors);
+            }
+        };
+        let mut c = Config {
+            dir: dir.to_path_buf(),
+            source: Some(text.clone()),
+            ..Config::default()
+        };
+        if let Some(l) = &raw.lang {
+            c.lang = Lang::parse(l.get_ref());
+            if c.lang.is_none() {
+                b.err(
+                    l.span(),
+                    format!("`{}` is not a language", l.get_ref()),
+                    "expected \"ja\" or \"en\"",
+                    None,
+                );
+            }
+        }
+        if let Some(f) = &raw.fail_level {
+            c.fail_level = FailLevel::parse(f.get_ref());
+            if c.fail_level.is_none() {
+                b.err(
+                    f.span(),
+                    format!("`{}` is not a fail level", f.get_ref()),
+                    "expected \"error\", \"warning\", \"info\" or \"never\"",
+                    Some(
+                        "findings at or above the fail level make `policylint check` exit with 1"
+                            .into(),
+                    ),
+                );
+            }
+        }
+        if let Some(v) = raw.builtin {
+            c.builtin = v;
+        }
+        if let Some(p) = raw.packs {
+            c.packs = p.iter().map(|p| dir.join(p)).collect();
+        }
+        let check_globs = |b: &mut Builder, globs: &[Spanned<String>]| -> Vec<String> {
+            let mut out = Vec::new();
+            for g in globs {
+                match Glob::new(g.get_ref()) {
+                    Ok(_) => out.push(g.get_ref().clone()),
+                    Err(e) => b.err(
+                        g.span(),
+                        format!("invalid glob: {}", e.kind()),
+                        "this glob",
+                        None,
+                    ),
+                }
+            }
+            out
+        };
+        if let Some(i) = &raw.include {
+            c.include = check_globs(&mut b, i);
+        }
+        if let Some(x) = &raw.exclude {
+            c.exclude = check_globs(&mut b, x);
+        }
+        if let Some(m) = raw.max_file_size {
+            c.max_file_size = m;
+        }
+        for (k, v) in raw.rules.iter().flatten() {
+            c.rule_refs.push((k.get_ref().clone(), k.span()));
+            if let Some(s) = b.setting(v) {
+                c.rules.insert(k.get_ref().clone(), s);
+            }
+        }
+        for o in raw.overrides.iter().flatten() {
+            let mut gs = GlobSetBuilder::new();
+            for p in &o.paths {
+                match Glob::new(p.get_ref()) {
+                    Ok(g) => {
+                        gs.add(g);
+                    }
+                    Err(e) => b.err(
+                        p.span(),
+                        format!("invalid glob: {}", e.kind()),
+                        "this glob",
+                        None,
+                    ),
+                }
+            }
+            let mut rules = BTreeMap::new();
+            for (k, v) in &o.rules {
+                c.rule_refs.push((k.get_ref().clone(), k.span()));
+                if let Some(s) = b.setting(v) {
+                    rules.insert(k.get_ref().clone(), s);
+                }
+            }
+            match gs.build() {
+                Ok(globs) => c.overrides.push(Override { globs, rules }),
+                Err(e) => b.err(0..0, format!("invalid globs: {e}"), "", None),
+            }
+        }
+        if b.errors.is_empty() {
+            Ok(c)
+        } else {
+            Err(b.errors)
+        }
+    }
+
+    /// Rule ids in the file that no loaded rule has.
+    pub fn check_rule_ids(&self, set: &RuleSet) -> Vec<ConfigError> {
+        let (Some(text), Some(path)) = (&self.source, &self.path) else {
+            return Vec::new();
+        };
+        let name = path.display().to_string();
+        let mut b = Builder {
+            name: &name,
+            text: text.clone(),
+            errors: Vec::new(),
+        };
+        for (id, span) in &self.rule_refs {
+            if set.rule(id).is_none() {
+                let mut ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
+                ids.sort();
+                let near = ids
+                    .iter()
+                    .find(|r| r.ends_with(id.rsplit('/').next().unwrap_or(id)));
+                let help = match near {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None => "run `policylint rules` to see the loaded rules".to_string(),
+                };
+                b.err(
+                    span.clone(),
+                    format!("no rule `{id}` is loaded"),
+                    "unknown rule id",
+                    Some(help),
+                );
+            }
+        }
+        b.errors
+    }
+
+    /// The setting of `rule` for `path` (relative to the config directory):
+    /// the `[rules]` table, then each matching override in order.
+    pub fn setting(&self, rule: &str, path: &Path) -> Option<RuleSetting> {
+        let mut s = self.rules.get(rule).copied();
+        if self.overrides.is_empty() {
+            return s;
+        }
+        // Override globs are relative to the config's directory, whatever
+        // the working directory and however the path was given.
+        let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let dir = self.dir.canonicalize().unwrap_or_else(|_| self.dir.clone());
+        let rel = abs.strip_prefix(&dir).unwrap_or(path);
+        let rel = rel.strip_prefix("./").unwrap_or(rel);
+        for o in &self.overrides {
+            if o.globs.is_match(rel)
+                && let Some(v) = o.rules.get(rule)
+            {
+                s = Some(*v);
+            }
+        }
+        s
+    }
+}

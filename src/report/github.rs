@@ -1,0 +1,59 @@
+//! `--format github`: workflow commands, so that findings appear as
+//! annotations on the pull request's lines.
+
+use std::fmt::Write as _;
+
+use crate::engine::check::FileResult;
+use crate::rules::Severity;
+
+/// Escaping for the message part of a workflow command.
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escaping for a property value (also `:` and `,`).
+fn prop(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(results: &[FileResult]) -> String {
+    let mut out = String::new();
+    for r in results {
+        for d in r.diagnostics.iter().filter(|d| d.active()) {
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let mut msg = d.message.clone();
+            if let Some(c) = &d.cite {
+                msg.push_str(&format!(" ({c})"));
+            }
+            let _ = writeln!(
+                out,
+                "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+                prop(&r.path),
+                d.start.line,
+                d.start.column,
+                d.end.line,
+                d.end.column,
+                prop(&d.rule),
+                data(&msg)
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(prop("a,b:c%\n"), "a%2Cb%3Ac%25%0A");
+        assert_eq!(data("a,b:c"), "a,b:c");
+    }
+}

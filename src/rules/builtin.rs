@@ -1,0 +1,6 @@
+//! The built-in rule packs, embedded from `rules/` at build time.
+
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// Prefix of the names of built-in rule files in messages.
+pub const PREFIX: &str = "builtin:";
