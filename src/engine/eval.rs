@@ -213,6 +213,9 @@ impl<'a> Evaluator<'a> {
         for f in &block.forbids {
             self.forbid(ctx, f, inst, boiler, out);
         }
+        for &e in &block.consistent {
+            self.consistent(ctx, e, inst, boiler, out);
+        }
         for sb in &block.scopes {
             for child in self.instances(&sb.scope, inst, boiler) {
                 self.block(ctx, &sb.body, &child, boiler, anchor, out);
@@ -275,11 +278,11 @@ impl<'a> Evaluator<'a> {
         if missing.is_empty() {
             return;
         }
-        let reference = block.references.iter().find_map(|r| {
-            self.within(r.expr, &inst.range, boiler)
-                .next()
-                .map(|m| (r, m.clone()))
-        });
+        let reference = block
+            .references
+            .iter()
+            .filter(|r| r.unless.is_none_or(|u| self.within_inst(u, inst, boiler).next().is_none()))
+            .find_map(|r| self.within_inst(r.expr, inst, boiler).next().map(|m| (r, m.clone())));
         let lang = self.lang;
         let names = |els: &[&Element]| {
             els.iter()
@@ -379,6 +382,75 @@ impl<'a> Evaluator<'a> {
                     &text,
                     &ctx.rule.id,
                 ),
+            });
+        }
+    }
+
+    /// Spellings of one thing that differ slightly (a typo in a legal name):
+    /// one finding per group, on the rarer spelling, labelling the others.
+    fn consistent(&self, ctx: &Ctx, e: ExprId, inst: &Instance, boiler: bool, out: &mut Vec<Finding>) {
+        let text = &self.doc.norm.text;
+        // Distinct spellings in order of first occurrence, with counts.
+        let mut spellings: Vec<(&str, Range<usize>, usize)> = Vec::new();
+        for m in self.within_inst(e, inst, boiler) {
+            let s = &text[m.clone()];
+            match spellings.iter_mut().find(|(t, _, _)| *t == s) {
+                Some(x) => x.2 += 1,
+                None => spellings.push((s, m.clone(), 1)),
+            }
+        }
+        let mut done = vec![false; spellings.len()];
+        for i in 0..spellings.len() {
+            if done[i] {
+                continue;
+            }
+            let mut group = vec![i];
+            for j in i + 1..spellings.len() {
+                if !done[j] && near_spelling(spellings[i].0, spellings[j].0) {
+                    group.push(j);
+                }
+            }
+            if group.len() < 2 {
+                continue;
+            }
+            for &g in &group {
+                done[g] = true;
+            }
+            // The rarer spelling is the likely typo; on a tie, the later one.
+            let odd = group
+                .iter()
+                .copied()
+                .min_by_key(|&g| (spellings[g].2, std::cmp::Reverse(g)))
+                .unwrap_or(group[0]);
+            let lang = self.lang;
+            let name = |g: usize| self.doc.text[self.doc.norm_to_src(spellings[g].1.clone())].to_string();
+            let here = |g: usize| match lang {
+                Lang::Ja => format!("ここでは「{}」（{}回）", name(g), spellings[g].2),
+                Lang::En => format!("spelled \"{}\" here ({}×)", name(g), spellings[g].2),
+            };
+            let labels = group
+                .iter()
+                .filter(|&&g| g != odd)
+                .map(|&g| Label {
+                    span: self.doc.norm_to_src(spellings[g].1.clone()),
+                    message: here(g),
+                })
+                .collect();
+            let names: Vec<String> = group.iter().map(|&g| name(g)).collect();
+            let sep = match lang {
+                Lang::Ja => "」と「",
+                Lang::En => "\" and \"",
+            };
+            out.push(Finding {
+                rule: ctx.rule.id.clone(),
+                severity: ctx.rule.severity,
+                kind: FindingKind::Inconsistent,
+                span: self.doc.norm_to_src(spellings[odd].1.clone()),
+                label: here(odd),
+                labels,
+                missing: Vec::new(),
+                found: names.clone(),
+                message: render(ctx.rule.message.get(lang), "", &names.join(sep), &ctx.rule.id),
             });
         }
     }
@@ -573,6 +645,17 @@ impl<'a> Evaluator<'a> {
             }
         }
     }
+}
+
+/// Two spellings of the same name: different, but within about one edit in
+/// five characters.
+fn near_spelling(a: &str, b: &str) -> bool {
+    if a == b {
+        return false;
+    }
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let limit = (la.max(lb) / 5).max(1);
+    la.abs_diff(lb) <= limit && crate::rules::compile::distance(a, b) <= limit
 }
 
 fn collect_elements<'r>(b: &'r Block, out: &mut HashMap<&'r str, ExprId>) {

@@ -15,6 +15,8 @@ pub enum FindingKind {
     Referenced,
     /// A forbidden phrase is present.
     Forbidden,
+    /// One name spelled in slightly different ways.
+    Inconsistent,
 }
 
 /// A secondary label: evidence that was found, or context.

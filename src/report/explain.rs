@@ -113,13 +113,21 @@ fn block(set: &RuleSet, b: &Block, lang: Lang, depth: usize, out: &mut String) {
         }
     }
     for r in &b.references {
+        let unless = r.unless.map(|u| match lang {
+            Lang::Ja => format!("（{} があれば無効）", expr(set, u)),
+            Lang::En => format!(" (not when {} is also there)", expr(set, u)),
+        });
         let _ = writeln!(
             out,
-            "{pad}{} {} → {}",
+            "{pad}{} {} → {}{}",
             t(lang, "参照による記載:", "a reference stands in:"),
             expr(set, r.expr),
-            r.severity.name()
+            r.severity.name(),
+            unless.unwrap_or_default()
         );
+    }
+    for &c in &b.consistent {
+        let _ = writeln!(out, "{pad}{} {}", t(lang, "表記の揺れを検出:", "spellings must agree:"), expr(set, c));
     }
     for f in &b.forbids {
         let near = f.near.map(|(e, n)| match lang {

@@ -138,6 +138,16 @@ pub enum Stmt {
     Anchor(Spanned<Anchor>),
     /// `include boilerplate`: also look in navigation, headers and footers.
     IncludeBoilerplate(Span),
+    /// `consistent EXPR`: near-identical matches must be spelled the same.
+    Consistent(Consistent),
+}
+
+/// `consistent EXPR`: matches that are almost the same (a legal name with a
+/// typo) but not identical are reported, with a label on each spelling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consistent {
+    pub expr: Expr,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -232,12 +242,14 @@ pub struct Forbid {
     pub span: Span,
 }
 
-/// `reference EXPR [-> SEVERITY]`: a pointer to another page stands in for
-/// the missing elements, at the given severity.
+/// `reference EXPR [-> SEVERITY] [unless EXPR]`: a pointer to another page
+/// stands in for the missing elements, at the given severity — unless the
+/// scope also says the page is gone ("公開を終了しました").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference {
     pub expr: Expr,
     pub severity: Option<Spanned<String>>,
+    pub unless: Option<Expr>,
     pub span: Span,
 }
 

@@ -356,8 +356,8 @@ struct Compiler<'a> {
     errors: Vec<(usize, RuleError)>,
 }
 
-/// Edit distance, for "did you mean".
-fn distance(a: &str, b: &str) -> usize {
+/// Edit distance in characters ("did you mean", near-identical spellings).
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -958,14 +958,23 @@ impl<'a> Compiler<'a> {
                         b.forbids.push(Forbid { expr, near });
                     }
                 }
+                ast::Stmt::Consistent(c) => {
+                    if let Some(e) = self.expr(fi, &c.expr) {
+                        b.consistent.push(e);
+                    }
+                }
                 ast::Stmt::Reference(r) => {
                     let expr = self.expr(fi, &r.expr);
+                    let unless = match &r.unless {
+                        Some(u) => self.expr(fi, u).map(Some),
+                        None => Some(None),
+                    };
                     let severity = match &r.severity {
                         Some(s) => self.severity(fi, s),
                         None => Some(Severity::Warning),
                     };
-                    if let (Some(expr), Some(severity)) = (expr, severity) {
-                        b.references.push(Reference { expr, severity });
+                    if let (Some(expr), Some(severity), Some(unless)) = (expr, severity, unless) {
+                        b.references.push(Reference { expr, severity, unless });
                     }
                 }
                 ast::Stmt::Anchor(a) => {

@@ -144,6 +144,8 @@ pub struct Block {
     pub references: Vec<Reference>,
     pub anchor: Option<Anchor>,
     pub include_boilerplate: bool,
+    /// Patterns whose near-identical matches must be spelled the same.
+    pub consistent: Vec<ExprId>,
 }
 
 #[derive(Debug, Clone)]
@@ -209,6 +211,8 @@ pub struct Forbid {
 pub struct Reference {
     pub expr: ExprId,
     pub severity: Severity,
+    /// When this also matches in the scope, the reference does not count.
+    pub unless: Option<ExprId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,7 +22,7 @@ use nom::{IResult, Parser};
 
 use super::ast::{
     Anchor, Element, Expect, Expr, Field, FieldValue, File, Forbid, Item, NodeScope, PackDecl,
-    Reference, Require, RequireMode, RuleDef, Scope, ScopeBlock, Span, Spanned, Stmt, TermDef,
+    Consistent, Reference, Require, RequireMode, RuleDef, Scope, ScopeBlock, Span, Spanned, Stmt, TermDef,
     TestCase, TestKind, TestSource, When,
 };
 use super::diagnostic::{RuleError, RuleErrorKind};
@@ -173,11 +173,13 @@ enum Sync {
 
 /// Words after which a `/` starts a regex, not a separator: recovery must
 /// skip regexes so that braces inside them do not count.
-const REGEX_AFTER: [&str; 7] = [
+const REGEX_AFTER: [&str; 9] = [
     "mentions",
     "in",
     "forbid",
     "reference",
+    "consistent",
+    "unless",
     "with",
     "near",
     "of",
@@ -187,11 +189,12 @@ const REGEX_AFTER: [&str; 7] = [
 /// names a term. But one at the start of a line is taken to begin the next
 /// statement, so that a pattern or value missing at the end of a line is
 /// reported there rather than swallowing the next line.
-const KEYWORDS: [&str; 13] = [
+const KEYWORDS: [&str; 14] = [
     "in",
     "require",
     "forbid",
     "reference",
+    "consistent",
     "anchor",
     "include",
     "when",
@@ -904,6 +907,12 @@ impl<'a> Reader<'a> {
             Some("require") => self.require(i, depth).map(|(r, s)| (r, Stmt::Require(s))),
             Some("forbid") => self.forbid(i).map(|(r, s)| (r, Stmt::Forbid(s))),
             Some("reference") => self.reference(i).map(|(r, s)| (r, Stmt::Reference(s))),
+            Some("consistent") => {
+                let (i, kw) = self.kw(i, "consistent")?;
+                let (rest, expr) = self.expr_after(i, "`consistent`")?;
+                let span = kw.start..expr.span().end;
+                Ok((rest, Stmt::Consistent(Consistent { expr, span })))
+            }
             Some("anchor") => self.anchor(i).map(|(r, s)| (r, Stmt::Anchor(s))),
             Some("include") => {
                 let (i, kw) = self.kw(i, "include")?;
@@ -1238,7 +1247,7 @@ impl<'a> Reader<'a> {
         ))
     }
 
-    /// `reference EXPR [-> SEVERITY]`
+    /// `reference EXPR [-> SEVERITY] [unless EXPR]`
     fn reference(&self, i: &'a str) -> Res<'a, Reference> {
         let (i, kw) = self.kw(i, "reference")?;
         let (i, expr) = self.expr_after(i, "`reference`")?;
@@ -1254,12 +1263,24 @@ impl<'a> Reader<'a> {
             }
             Err(_) => (i, None),
         };
-        let end = severity.as_ref().map_or(expr.span().end, |s| s.span.end);
+        let (rest, unless) = match self.kw(rest, "unless") {
+            Ok((j, _)) => {
+                let (j, u) = self.expr_after(j, "`unless`")?;
+                (j, Some(u))
+            }
+            Err(_) => (rest, None),
+        };
+        let end = unless
+            .as_ref()
+            .map(|u| u.span().end)
+            .or(severity.as_ref().map(|s| s.span.end))
+            .unwrap_or(expr.span().end);
         Ok((
             rest,
             Reference {
                 expr,
                 severity,
+                unless,
                 span: kw.start..end,
             },
         ))
