@@ -648,9 +648,19 @@ impl<'a> Evaluator<'a> {
 }
 
 /// Two spellings of the same name: different, but within about one edit in
-/// five characters.
+/// five characters, and sharing their first two characters once legal-form
+/// words are set aside (so "UQコミュニケーションズ" and "楽天コミュニケーションズ"
+/// are two companies). A spelling that merely has extra text in front or
+/// behind ("名称楽天モバイル株式会社") is the same name.
 fn near_spelling(a: &str, b: &str) -> bool {
-    if a == b {
+    if a == b || a.ends_with(b) || b.ends_with(a) || a.starts_with(b) || b.starts_with(a) {
+        return false;
+    }
+    const FORMS: [&str; 7] = ["株式会社", "合同会社", "有限会社", "一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人"];
+    let core = |s: &str| FORMS.iter().fold(s.to_string(), |acc, f| acc.replace(f, ""));
+    let (ca, cb) = (core(a), core(b));
+    let shared = ca.chars().zip(cb.chars()).take_while(|(x, y)| x == y).count();
+    if shared < 2 {
         return false;
     }
     let (la, lb) = (a.chars().count(), b.chars().count());

@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use ignore::WalkBuilder;
 use ignore::overrides::OverrideBuilder;
 
+/// Per-directory ignore file of policylint (gitignore syntax).
+pub const IGNORE_FILE: &str = ".policylintignore";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WalkItem {
     File(PathBuf),
@@ -91,6 +94,7 @@ pub fn walk(paths: &[PathBuf], include: &[String], exclude: &[String]) -> Vec<Wa
             }
         };
         let walker = WalkBuilder::new(root)
+            .add_custom_ignore_filename(IGNORE_FILE)
             .follow_links(true)
             .require_git(false)
             .overrides(overrides)
