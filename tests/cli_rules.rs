@@ -22,21 +22,29 @@ fn run(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn rules_lists_the_demo_pack() {
-    let (code, out, err) = run(&["rules", "--rules", DEMO]);
+    let (code, out, err) = run(&["rules", "--no-builtin", "--rules", DEMO]);
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!(out);
-    let (_, en, _) = run(&["rules", "--rules", DEMO, "--lang", "en"]);
+    let (_, en, _) = run(&["rules", "--no-builtin", "--rules", DEMO, "--lang", "en"]);
     assert!(en.contains("Joint use disclosures"));
 }
 
 #[test]
 fn explain_a_rule_in_both_languages() {
-    let (code, ja, err) = run(&["explain", "demo/joint-use", "--rules", DEMO]);
+    let (code, ja, err) = run(&["explain", "demo/joint-use", "--no-builtin", "--rules", DEMO]);
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!("explain_ja", ja);
-    let (_, en, _) = run(&["explain", "demo/joint-use", "--rules", DEMO, "--lang", "en"]);
+    let (_, en, _) = run(&[
+        "explain",
+        "demo/joint-use",
+        "--no-builtin",
+        "--rules",
+        DEMO,
+        "--lang",
+        "en",
+    ]);
     insta::assert_snapshot!("explain_en", en);
-    let (code, _, err) = run(&["explain", "demo/nope", "--rules", DEMO]);
+    let (code, _, err) = run(&["explain", "demo/nope", "--no-builtin", "--rules", DEMO]);
     assert_eq!(code, 2);
     assert!(
         err.contains("no rule `demo/nope`") && err.contains("demo/joint-use"),
@@ -109,9 +117,54 @@ fn rule_errors_exit_two_with_located_messages() {
         "term a = \"甲\"\nrule a/b {\n severity loud\n message.ja \"x\"\n message.en \"x\"\n}\n",
     )
     .unwrap();
-    let (code, _, err) = run(&["rules", "--rules", dir.path().to_str().unwrap()]);
+    let (code, _, err) = run(&[
+        "rules",
+        "--no-builtin",
+        "--rules",
+        dir.path().to_str().unwrap(),
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("unknown severity `loud`"), "{err}");
     assert!(err.contains("bad.rules:3:11"), "{err}");
     assert!(err.contains("1 error in rule files"), "{err}");
+}
+
+#[test]
+fn the_built_in_pack_lists_and_explains_every_rule() {
+    let (code, out, err) = run(&["rules"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("builtin_rules", out);
+    let ids: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| w.contains('/'))
+        .collect();
+    assert_eq!(ids.len(), 20, "{out}");
+    for id in ids {
+        for lang in ["ja", "en"] {
+            let (code, text, err) = run(&["explain", id, "--lang", lang]);
+            assert_eq!(code, 0, "{id}: {err}");
+            assert!(text.starts_with(id), "{text}");
+            assert!(
+                text.contains(if lang == "ja" { "根拠:" } else { "cites:" }),
+                "{id} cites an article"
+            );
+            assert!(
+                text.contains(if lang == "ja" {
+                    "違反する例:"
+                } else {
+                    "Failing example:"
+                }),
+                "{id} has a failing example"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_built_in_pack_examples_are_all_green() {
+    let (code, out, err) = run(&["test", "rules"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let last = out.lines().rev().find(|l| !l.is_empty()).unwrap();
+    assert!(last.ends_with("0 missing, 0 noisy, 0 errors"), "{last}");
 }

@@ -26,15 +26,30 @@ impl From<LangArg> for Lang {
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct RuleArgs {
-    /// A rule file, or a directory of `*.rules` files (repeatable).
+    /// Add a rule file, or a directory of `*.rules` files (repeatable).
     #[arg(long = "rules", value_name = "PATH")]
     pub rules: Vec<PathBuf>,
+    /// Do not load the built-in packs.
+    #[arg(long)]
+    pub no_builtin: bool,
 }
 
-/// Load the given rule paths. On failure, every error is rendered to a
-/// string for stderr.
+/// Load the built-in packs (unless `no_builtin`) and the given rule paths.
+/// On failure, every error is rendered to a string for stderr.
+pub fn load_with_builtin(args: &RuleArgs, color: bool) -> Result<Arc<RuleSet>, String> {
+    load_inner(!args.no_builtin, &args.rules, color)
+}
+
+/// Load the given rule paths only.
 pub fn load(paths: &[PathBuf], color: bool) -> Result<Arc<RuleSet>, String> {
+    load_inner(false, paths, color)
+}
+
+fn load_inner(builtin: bool, paths: &[PathBuf], color: bool) -> Result<Arc<RuleSet>, String> {
     let mut loader = Loader::new();
+    if builtin {
+        loader.add_builtin();
+    }
     let mut io_errors = String::new();
     for p in paths {
         if let Err(e) = loader.add_path(p) {

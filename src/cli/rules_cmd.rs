@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use clap::Args;
 
-use super::ruleargs::{LangArg, RuleArgs, load};
+use super::ruleargs::{LangArg, RuleArgs, load_with_builtin};
 use super::{exit, stderr_color};
 use crate::report::explain;
 use crate::rules::Lang;
@@ -30,7 +30,7 @@ pub struct ExplainArgs {
 }
 
 pub fn rules(args: &RulesArgs) -> u8 {
-    let set = match load(&args.rules.rules, stderr_color()) {
+    let set = match load_with_builtin(&args.rules, stderr_color()) {
         Ok(s) => s,
         Err(e) => {
             eprint!("{e}");
@@ -48,7 +48,7 @@ pub fn rules(args: &RulesArgs) -> u8 {
 }
 
 pub fn explain(args: &ExplainArgs) -> u8 {
-    let set = match load(&args.rules.rules, stderr_color()) {
+    let set = match load_with_builtin(&args.rules, stderr_color()) {
         Ok(s) => s,
         Err(e) => {
             eprint!("{e}");

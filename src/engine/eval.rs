@@ -281,8 +281,15 @@ impl<'a> Evaluator<'a> {
         let reference = block
             .references
             .iter()
-            .filter(|r| r.unless.is_none_or(|u| self.within_inst(u, inst, boiler).next().is_none()))
-            .find_map(|r| self.within_inst(r.expr, inst, boiler).next().map(|m| (r, m.clone())));
+            .filter(|r| {
+                r.unless
+                    .is_none_or(|u| self.within_inst(u, inst, boiler).next().is_none())
+            })
+            .find_map(|r| {
+                self.within_inst(r.expr, inst, boiler)
+                    .next()
+                    .map(|m| (r, m.clone()))
+            });
         let lang = self.lang;
         let names = |els: &[&Element]| {
             els.iter()
@@ -388,7 +395,14 @@ impl<'a> Evaluator<'a> {
 
     /// Spellings of one thing that differ slightly (a typo in a legal name):
     /// one finding per group, on the rarer spelling, labelling the others.
-    fn consistent(&self, ctx: &Ctx, e: ExprId, inst: &Instance, boiler: bool, out: &mut Vec<Finding>) {
+    fn consistent(
+        &self,
+        ctx: &Ctx,
+        e: ExprId,
+        inst: &Instance,
+        boiler: bool,
+        out: &mut Vec<Finding>,
+    ) {
         let text = &self.doc.norm.text;
         // Distinct spellings in order of first occurrence, with counts.
         let mut spellings: Vec<(&str, Range<usize>, usize)> = Vec::new();
@@ -423,7 +437,8 @@ impl<'a> Evaluator<'a> {
                 .min_by_key(|&g| (spellings[g].2, std::cmp::Reverse(g)))
                 .unwrap_or(group[0]);
             let lang = self.lang;
-            let name = |g: usize| self.doc.text[self.doc.norm_to_src(spellings[g].1.clone())].to_string();
+            let name =
+                |g: usize| self.doc.text[self.doc.norm_to_src(spellings[g].1.clone())].to_string();
             let here = |g: usize| match lang {
                 Lang::Ja => format!("ここでは「{}」（{}回）", name(g), spellings[g].2),
                 Lang::En => format!("spelled \"{}\" here ({}×)", name(g), spellings[g].2),
@@ -450,7 +465,12 @@ impl<'a> Evaluator<'a> {
                 labels,
                 missing: Vec::new(),
                 found: names.clone(),
-                message: render(ctx.rule.message.get(lang), "", &names.join(sep), &ctx.rule.id),
+                message: render(
+                    ctx.rule.message.get(lang),
+                    "",
+                    &names.join(sep),
+                    &ctx.rule.id,
+                ),
             });
         }
     }
@@ -656,10 +676,26 @@ fn near_spelling(a: &str, b: &str) -> bool {
     if a == b || a.ends_with(b) || b.ends_with(a) || a.starts_with(b) || b.starts_with(a) {
         return false;
     }
-    const FORMS: [&str; 7] = ["株式会社", "合同会社", "有限会社", "一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人"];
-    let core = |s: &str| FORMS.iter().fold(s.to_string(), |acc, f| acc.replace(f, ""));
+    const FORMS: [&str; 7] = [
+        "株式会社",
+        "合同会社",
+        "有限会社",
+        "一般社団法人",
+        "一般財団法人",
+        "公益社団法人",
+        "公益財団法人",
+    ];
+    let core = |s: &str| {
+        FORMS
+            .iter()
+            .fold(s.to_string(), |acc, f| acc.replace(f, ""))
+    };
     let (ca, cb) = (core(a), core(b));
-    let shared = ca.chars().zip(cb.chars()).take_while(|(x, y)| x == y).count();
+    let shared = ca
+        .chars()
+        .zip(cb.chars())
+        .take_while(|(x, y)| x == y)
+        .count();
     if shared < 2 {
         return false;
     }

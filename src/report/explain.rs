@@ -127,7 +127,12 @@ fn block(set: &RuleSet, b: &Block, lang: Lang, depth: usize, out: &mut String) {
         );
     }
     for &c in &b.consistent {
-        let _ = writeln!(out, "{pad}{} {}", t(lang, "表記の揺れを検出:", "spellings must agree:"), expr(set, c));
+        let _ = writeln!(
+            out,
+            "{pad}{} {}",
+            t(lang, "表記の揺れを検出:", "spellings must agree:"),
+            expr(set, c)
+        );
     }
     for f in &b.forbids {
         let near = f.near.map(|(e, n)| match lang {

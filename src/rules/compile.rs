@@ -974,7 +974,11 @@ impl<'a> Compiler<'a> {
                         None => Some(Severity::Warning),
                     };
                     if let (Some(expr), Some(severity), Some(unless)) = (expr, severity, unless) {
-                        b.references.push(Reference { expr, severity, unless });
+                        b.references.push(Reference {
+                            expr,
+                            severity,
+                            unless,
+                        });
                     }
                 }
                 ast::Stmt::Anchor(a) => {

@@ -21,9 +21,9 @@ use nom::sequence::{preceded, terminated};
 use nom::{IResult, Parser};
 
 use super::ast::{
-    Anchor, Element, Expect, Expr, Field, FieldValue, File, Forbid, Item, NodeScope, PackDecl,
-    Consistent, Reference, Require, RequireMode, RuleDef, Scope, ScopeBlock, Span, Spanned, Stmt, TermDef,
-    TestCase, TestKind, TestSource, When,
+    Anchor, Consistent, Element, Expect, Expr, Field, FieldValue, File, Forbid, Item, NodeScope,
+    PackDecl, Reference, Require, RequireMode, RuleDef, Scope, ScopeBlock, Span, Spanned, Stmt,
+    TermDef, TestCase, TestKind, TestSource, When,
 };
 use super::diagnostic::{RuleError, RuleErrorKind};
 
