@@ -21,6 +21,7 @@ fn check_in(dir: &Path, args: &[&str]) -> Out {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .arg("check")
+        .arg("--no-builtin")
         .arg("--rules")
         .arg(pack())
         .args(args)

@@ -171,6 +171,23 @@ impl<'a> Evaluator<'a> {
         self.within_ext(e, &inst.range, boiler, inst.window)
     }
 
+    /// The match of `e` that stands for an element in `inst`: the first one,
+    /// or, around an occurrence, the one nearest to it (ahead of it on a
+    /// tie: a clause names its controller after the heading, not before).
+    fn pick<'s>(&'s self, e: ExprId, inst: &'s Instance, boiler: bool) -> Option<&'s Range<usize>> {
+        let mut it = self.within_inst(e, inst, boiler);
+        let Some(o) = &inst.origin else {
+            return it.next();
+        };
+        it.min_by_key(|m| {
+            if m.start >= o.end {
+                (m.start - o.end) * 2
+            } else {
+                (o.start.saturating_sub(m.end)) * 2 + 1
+            }
+        })
+    }
+
     fn within_ext(
         &self,
         e: ExprId,
@@ -237,7 +254,7 @@ impl<'a> Evaluator<'a> {
         let mut present: Vec<(&Element, Range<usize>)> = Vec::new();
         let mut absent: Vec<&Element> = Vec::new();
         for el in &req.elements {
-            match self.within_inst(el.expr, inst, boiler).next() {
+            match self.pick(el.expr, inst, boiler) {
                 Some(m) => present.push((el, m.clone())),
                 None => absent.push(el),
             }
