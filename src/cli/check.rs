@@ -13,7 +13,7 @@ use super::{exit, stderr_color};
 use crate::config::{Config, ConfigError, FailLevel};
 use crate::engine::baseline::Baseline;
 use crate::engine::check::{CheckOptions, check, counts, entry, files};
-use crate::report::{github, human, json, sarif};
+use crate::report::{github, human, json, markdown, sarif};
 use crate::rules::{Lang, Loader};
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -22,6 +22,7 @@ pub enum OutFormat {
     Json,
     Sarif,
     Github,
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -197,6 +198,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         OutFormat::Json => json::render(&results),
         OutFormat::Sarif => sarif::render(&set, &results, lang),
         OutFormat::Github => github::render(&results),
+        OutFormat::Markdown => markdown::render(&results, lang),
     };
     let written = match &args.output {
         Some(p) => std::fs::write(p, &report).map_err(|e| format!("{}: {e}", p.display())),

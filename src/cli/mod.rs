@@ -2,6 +2,7 @@
 //! exit codes. Commands live in their own modules.
 
 mod check;
+mod init;
 mod outline;
 mod ruleargs;
 mod rules_cmd;
@@ -50,6 +51,16 @@ enum Command {
     Explain(rules_cmd::ExplainArgs),
     /// Run the examples written in rule files (`test pass` / `test fail`).
     Test(test_cmd::TestArgs),
+    /// Write a commented policylint.toml (and, on request, pre-commit and
+    /// GitHub workflow files).
+    Init(init::InitArgs),
+    /// Print shell completions.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
 /// Whether to colour output written to stderr.
@@ -65,6 +76,19 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => rules_cmd::rules(&args),
         Command::Explain(args) => rules_cmd::explain(&args),
         Command::Test(args) => test_cmd::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "policylint", &mut std::io::stdout());
+            exit::OK
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+                Ok(()) => exit::OK,
+                Err(_) => exit::USAGE,
+            }
+        }
     };
     ExitCode::from(code)
 }

@@ -5,6 +5,7 @@ pub mod github;
 pub mod human;
 pub mod input;
 pub mod json;
+pub mod markdown;
 pub mod outline;
 pub mod sarif;
 pub mod snippet;

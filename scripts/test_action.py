@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Test the GitHub Action by running its steps locally (scripts/action/run_locally.py).
+
+usage: test_action.py POLICYLINT_BIN SARIF_SCHEMA
+
+Checks the annotations, the job summary table, the SARIF file (against the
+schema), the step output, and that inputs and file names holding $(…), ;
+and backticks execute nothing.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import jsonschema
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_action(workspace: str, binary: str, inputs: dict) -> tuple[int, str, dict]:
+    cmd = [sys.executable, os.path.join(ROOT, "scripts/action/run_locally.py"), "--workspace", workspace]
+    for k, v in inputs.items():
+        cmd += ["--input", f"{k}={v}"]
+    env = dict(os.environ, POLICYLINT_BIN=binary, NO_COLOR="1")
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    last = proc.stdout.strip().splitlines()[-1]
+    return proc.returncode, proc.stdout, json.loads(last)
+
+
+def main() -> int:
+    binary = os.path.abspath(sys.argv[1])
+    with open(sys.argv[2], encoding="utf-8") as f:
+        schema = json.load(f)
+    failures = []
+
+    def check(cond: bool, what: str) -> None:
+        print(("ok   " if cond else "FAIL ") + what)
+        if not cond:
+            failures.append(what)
+
+    ws = tempfile.mkdtemp(prefix="workspace-")
+    os.makedirs(os.path.join(ws, "docs"))
+    shutil.copy(os.path.join(ROOT, "fixtures/compliant/privacy-policy.md"), os.path.join(ws, "docs/good.md"))
+    with open(os.path.join(ws, "docs/bad.md"), "w", encoding="utf-8") as f:
+        f.write("# プライバシーポリシー\n\n当社は個人情報を適切に取り扱います。\n")
+    evil_name = "docs/p$(touch PWNED_FILE);`touch PWNED_TICK`.md"
+    shutil.copy(os.path.join(ws, "docs/bad.md"), os.path.join(ws, evil_name))
+
+    code, out, info = run_action(ws, binary, {
+        "paths": "docs\\n$(touch PWNED_INPUT)\\n; touch PWNED_SEMI\\n`touch PWNED_BACKTICK`",
+        "sarif-file": "out`touch PWNED_SARIF`$(touch PWNED_SARIF2).sarif",
+        "fail-level": "error",
+    })
+    check(code == 1, f"the step fails on the bad policy (exit {code})")
+    check("::error file=docs/bad.md,line=1,col=3" in out, "annotations on docs/bad.md")
+    check("file=docs/p$(touch PWNED_FILE);`touch PWNED_TICK`.md" in out, "the strange file name is checked, as a name")
+    check("title=appi/complaint-contact::" in out, "the complaint-contact finding is annotated")
+    check("docs/good.md" not in out.split("::error")[0] and "file=docs/good.md" not in out, "no finding on the compliant policy")
+    with open(info["files"]["GITHUB_STEP_SUMMARY"], encoding="utf-8") as f:
+        summary = f.read()
+    check("| docs/bad.md | 1 | error | `appi/complaint-contact` |" in summary, "summary table row")
+    with open(info["files"]["GITHUB_OUTPUT"], encoding="utf-8") as f:
+        output = f.read()
+    sarif_name = "out`touch PWNED_SARIF`$(touch PWNED_SARIF2).sarif"
+    check(f"sarif-file={sarif_name}" in output, "the sarif-file output")
+    sarif_path = os.path.join(ws, sarif_name)
+    check(os.path.exists(sarif_path), "the SARIF file is written under its literal name")
+    if os.path.exists(sarif_path):
+        with open(sarif_path, encoding="utf-8") as f:
+            log = json.load(f)
+        errors = list(jsonschema.validators.validator_for(schema)(schema).iter_errors(log))
+        check(not errors, "the SARIF validates against the schema" + (f": {errors[0].message}" if errors else ""))
+    pwned = [n for n in os.listdir(ws) + os.listdir(os.getcwd()) if n.startswith("PWNED")]
+    check(not pwned, f"nothing was executed from inputs or file names ({pwned})")
+
+    code, out, _ = run_action(ws, binary, {"paths": "docs/good.md"})
+    check(code == 0, f"the step passes on the compliant policy (exit {code})")
+
+    print(f"{len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

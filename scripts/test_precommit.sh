@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Test the pre-commit hook for real: install pre-commit from PyPI into a
+# temporary virtual environment, make a git repository with a compliant and
+# a non-compliant policy and a .pre-commit-config.yaml pointing at this
+# repository at HEAD, and run `pre-commit run --all-files`: it must fail on
+# the bad policy with the finding in its output, and pass once it is fixed.
+# pre-commit builds the hook with cargo (language: rust). HEAD must hold the
+# code under test (commit first).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+rev=$(git -C "$repo" rev-parse HEAD)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install --quiet --disable-pip-version-check pre-commit
+export PRE_COMMIT_HOME="$work/cache"
+
+mkdir "$work/project"
+cd "$work/project"
+git init -q
+git config user.email test@example.com
+git config user.name test
+cp "$repo/fixtures/compliant/privacy-policy.md" good.md
+printf '# プライバシーポリシー\n\n当社は個人情報を適切に取り扱います。\n' > bad.md
+cat > .pre-commit-config.yaml <<YAML
+repos:
+  - repo: $repo
+    rev: $rev
+    hooks:
+      - id: policylint
+YAML
+git add -A
+git commit -qm "policies"
+
+passed=0
+failed=0
+ok() { echo "ok   $1"; passed=$((passed + 1)); }
+bad() { echo "FAIL $1"; failed=$((failed + 1)); }
+
+set +e
+"$work/venv/bin/pre-commit" run --all-files > out.txt 2>&1
+code=$?
+set -e
+cat out.txt
+[ "$code" -ne 0 ] && ok "the hook fails on the bad policy" || bad "the hook passed on the bad policy"
+grep -q "appi/complaint-contact" out.txt && ok "the finding is in the output" || bad "no finding in the output"
+grep -q "bad.md" out.txt && ok "the output names bad.md" || bad "bad.md is not named"
+
+cp good.md bad.md
+git add -A
+git commit -qm "fix the policy"
+set +e
+"$work/venv/bin/pre-commit" run --all-files > out2.txt 2>&1
+code=$?
+set -e
+cat out2.txt
+[ "$code" -eq 0 ] && ok "the hook passes once the policy is fixed" || bad "the hook still fails after the fix"
+
+echo "pre-commit: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,86 @@
+//! `policylint init`: write a commented `policylint.toml` and, on request,
+//! the pre-commit snippet and a GitHub workflow. Existing files are kept
+//! unless `--force`.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::exit;
+
+const TOML: &str = include_str!("templates/policylint.toml");
+const PRE_COMMIT: &str = include_str!("templates/pre-commit-config.yaml");
+const WORKFLOW: &str = include_str!("templates/workflow.yml");
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory to write into (default: the current directory).
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Also write `.pre-commit-config.yaml`.
+    #[arg(long)]
+    pre_commit: bool,
+    /// Also write `.github/workflows/policylint.yml`.
+    #[arg(long)]
+    github: bool,
+    /// Overwrite files that exist.
+    #[arg(long)]
+    force: bool,
+}
+
+fn write(path: &Path, text: &str, force: bool) -> Result<bool, String> {
+    if path.exists() && !force {
+        return Ok(false);
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(true)
+}
+
+pub fn run(args: &InitArgs) -> u8 {
+    let mut files = vec![(args.dir.join(crate::config::FILE_NAME), TOML)];
+    if args.pre_commit {
+        files.push((args.dir.join(".pre-commit-config.yaml"), PRE_COMMIT));
+    }
+    if args.github {
+        files.push((args.dir.join(".github/workflows/policylint.yml"), WORKFLOW));
+    }
+    let mut kept = false;
+    for (path, text) in files {
+        match write(&path, text, args.force) {
+            Ok(true) => println!("wrote {}", path.display()),
+            Ok(false) => {
+                eprintln!(
+                    "{} exists; kept it (use --force to overwrite)",
+                    path.display()
+                );
+                kept = true;
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::USAGE;
+            }
+        }
+    }
+    if kept { exit::USAGE } else { exit::OK }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_template_is_a_valid_config() {
+        let c = crate::config::Config::parse(
+            "policylint.toml",
+            super::TOML.to_string(),
+            std::path::Path::new("."),
+        );
+        assert!(
+            c.is_ok(),
+            "{:?}",
+            c.err()
+                .map(|e| e.iter().map(|x| x.message.clone()).collect::<Vec<_>>())
+        );
+    }
+}
