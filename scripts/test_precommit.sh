@@ -22,13 +22,11 @@ git config user.email test@example.com
 git config user.name test
 cp "$repo/fixtures/compliant/privacy-policy.md" good.md
 printf '# プライバシーポリシー\n\n当社は個人情報を適切に取り扱います。\n' > bad.md
-cat > .pre-commit-config.yaml <<YAML
-repos:
-  - repo: $repo
-    rev: $rev
-    hooks:
-      - id: policylint
-YAML
+# The README's snippet, as written, pointed at this repository at HEAD.
+python3 "$repo/scripts/quickstart.py" pre-commit \
+  | sed -e "s|^\(\s*- repo: \).*|\1$repo|" -e "s|^\(\s*rev: \).*|\1$rev|" > .pre-commit-config.yaml
+cat .pre-commit-config.yaml
+grep -q "repo: $repo" .pre-commit-config.yaml
 git add -A
 git commit -qm "policies"
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Run the README's local and GitHub quick starts as written, in a fresh
+# temporary directory. (The pre-commit one is run by test_precommit.sh.)
+# usage: test_quickstart.sh POLICYLINT_BIN
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/bin" "$work/project/docs"
+ln -s "$bin" "$work/bin/policylint"
+cp "$repo/fixtures/compliant/privacy-policy.md" "$work/project/docs/privacy.md"
+passed=0
+
+echo "-- local"
+python3 "$repo/scripts/quickstart.py" local > "$work/local.sh"
+cat "$work/local.sh"
+(cd "$work/project" && PATH="$work/bin:$PATH" bash -euo pipefail "$work/local.sh")
+[ -f "$work/project/policylint.toml" ]
+passed=$((passed + 1))
+
+echo "-- github: the workflow's policylint step, through the action's own steps"
+python3 - "$repo/scripts/quickstart.py" "$work/inputs.txt" <<'PY'
+import subprocess, sys, yaml
+text = subprocess.run([sys.executable, sys.argv[1], "github"], capture_output=True, text=True, check=True).stdout
+steps = yaml.safe_load(text)["steps"]
+step = next(s for s in steps if "policylint" in s.get("uses", "") and "codeql" not in s["uses"])
+with open(sys.argv[2], "w") as f:
+    for k, v in step.get("with", {}).items():
+        f.write(f"--input\n{k}={v}\n")
+PY
+mapfile -t inputs < "$work/inputs.txt"
+(cd "$work/project" && POLICYLINT_BIN="$work/bin/policylint" python3 "$repo/scripts/action/run_locally.py" --workspace "$work/project" "${inputs[@]}")
+[ -f "$work/project/policylint.sarif" ]
+passed=$((passed + 1))
+
+echo "quick starts: $passed passed, 0 failed"
