@@ -13,7 +13,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet --disable-pip-version-check pre-commit
-export PRE_COMMIT_HOME="$work/cache"
+# Outputs live outside the project, so that they are never committed and
+# checked as policies themselves.
+export PRE_COMMIT_HOME="${PRE_COMMIT_HOME:-$work/cache}"
 
 mkdir "$work/project"
 cd "$work/project"
@@ -36,22 +38,22 @@ ok() { echo "ok   $1"; passed=$((passed + 1)); }
 bad() { echo "FAIL $1"; failed=$((failed + 1)); }
 
 set +e
-"$work/venv/bin/pre-commit" run --all-files > out.txt 2>&1
+"$work/venv/bin/pre-commit" run --all-files > "$work/out.txt" 2>&1
 code=$?
 set -e
-cat out.txt
+cat "$work/out.txt"
 [ "$code" -ne 0 ] && ok "the hook fails on the bad policy" || bad "the hook passed on the bad policy"
-grep -q "appi/complaint-contact" out.txt && ok "the finding is in the output" || bad "no finding in the output"
-grep -q "bad.md" out.txt && ok "the output names bad.md" || bad "bad.md is not named"
+grep -q "appi/complaint-contact" "$work/out.txt" && ok "the finding is in the output" || bad "no finding in the output"
+grep -q "bad.md" "$work/out.txt" && ok "the output names bad.md" || bad "bad.md is not named"
 
 cp good.md bad.md
 git add -A
 git commit -qm "fix the policy"
 set +e
-"$work/venv/bin/pre-commit" run --all-files > out2.txt 2>&1
+"$work/venv/bin/pre-commit" run --all-files > "$work/out2.txt" 2>&1
 code=$?
 set -e
-cat out2.txt
+cat "$work/out2.txt"
 [ "$code" -eq 0 ] && ok "the hook passes once the policy is fixed" || bad "the hook still fails after the fix"
 
 echo "pre-commit: $passed passed, $failed failed"
