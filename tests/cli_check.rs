@@ -514,3 +514,16 @@ fn one_thread_and_all_threads_give_byte_identical_json() {
         assert_eq!(one, all, "{}", target.display());
     }
 }
+
+#[test]
+fn markdown_summary_table() {
+    let d = project();
+    let out = check_in(d.path(), &["docs", "--format", "markdown", "--lang", "en"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stdout,
+        "## policylint\n\n2 files: 1 errors, 1 warnings, 0 info\n\n| File | Line | Severity | Rule | Message |\n|---|---:|---|---|---|\n\
+         | docs/bad.md | 1 | error | `t/contact` | No a contact window is stated |\n\
+         | docs/bad.md | 5 | warning | `t/closed` | \"閉鎖しました\" is stated |\n"
+    );
+}
