@@ -284,3 +284,26 @@ fn no_article_32_rule_fires_on_a_pseudonymised_only_notice() {
         .collect();
     assert!(rules.is_empty(), "{rules:?}");
 }
+
+#[test]
+fn processed_data_notices_in_the_fixtures_trigger_no_article_32_rule() {
+    let out = Command::cargo_bin("policylint")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "--format", "json"])
+        .args([
+            "fixtures/rules/appi/pseudonymized/notice.txt",
+            "fixtures/rules/appi/pseudonymized/pass.html",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["files"], 2);
+    let rules: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.is_empty(), "{rules:?}");
+}

@@ -3,7 +3,12 @@
 use assert_cmd::Command;
 
 fn run(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("policylint").unwrap().current_dir(dir).args(args).output().unwrap();
+    let out = Command::cargo_bin("policylint")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap(),
         String::from_utf8(out.stdout).unwrap(),
@@ -25,7 +30,8 @@ fn init_in_a_fresh_directory_writes_a_working_config() {
     // The written config is used by check.
     std::fs::create_dir(d.path().join("docs")).unwrap();
     std::fs::copy(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/compliant/privacy-policy.md"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/compliant/privacy-policy.md"),
         d.path().join("docs/privacy.md"),
     )
     .unwrap();
@@ -39,11 +45,21 @@ fn init_keeps_existing_files_unless_forced() {
     std::fs::write(d.path().join("policylint.toml"), "lang = \"en\"\n").unwrap();
     let (code, _, err) = run(d.path(), &["init"]);
     assert_eq!(code, 2);
-    assert!(err.contains("policylint.toml exists; kept it (use --force to overwrite)"), "{err}");
-    assert_eq!(std::fs::read_to_string(d.path().join("policylint.toml")).unwrap(), "lang = \"en\"\n");
+    assert!(
+        err.contains("policylint.toml exists; kept it (use --force to overwrite)"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("policylint.toml")).unwrap(),
+        "lang = \"en\"\n"
+    );
     let (code, _, _) = run(d.path(), &["init", "--force"]);
     assert_eq!(code, 0);
-    assert!(std::fs::read_to_string(d.path().join("policylint.toml")).unwrap().starts_with("# policylint configuration"));
+    assert!(
+        std::fs::read_to_string(d.path().join("policylint.toml"))
+            .unwrap()
+            .starts_with("# policylint configuration")
+    );
 }
 
 #[test]
@@ -52,9 +68,16 @@ fn completions_and_man_page() {
     for shell in ["bash", "zsh", "fish"] {
         let (code, out, _) = run(d.path(), &["completions", shell]);
         assert_eq!(code, 0);
-        assert!(out.contains("policylint") && out.contains("check"), "{shell}");
+        assert!(
+            out.contains("policylint") && out.contains("check"),
+            "{shell}"
+        );
     }
     let (code, out, _) = run(d.path(), &["man"]);
     assert_eq!(code, 0);
-    assert!(out.starts_with(".ie") || out.contains(".TH policylint"), "{}", &out[..out.len().min(200)]);
+    assert!(
+        out.starts_with(".ie") || out.contains(".TH policylint"),
+        "{}",
+        &out[..out.len().min(200)]
+    );
 }
