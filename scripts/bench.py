@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Benchmark `policylint check` against ripgrep on a generated corpus.
+
+usage: bench.py [--files N ...] [--repeat R] [--work DIR] [--rule-scale 1,5,10] [--markdown FILE]
+
+For each corpus size (generated, deterministically, by ../shared/bench/make_corpus.py) it runs,
+in pairs (A B A B …, so that both see the same machine state):
+  A: policylint check --format json -jT CORPUS       (the full built-in pack)
+  B: rg --no-config -c -e P1 … -e P12 CORPUS          (the 12 phrase rules of rules.tsv)
+at T = 1 thread and T = all cores (rg gets the same -j), and reports the median wall time, the
+ratio policylint/ripgrep, MB/s, files/s and peak RSS (from /usr/bin/time -v).
+--rule-scale runs policylint with 1×, 5×, 10× as many rules (the pack plus synthetic rules made
+from phrases of the seeds) on the first corpus size.
+Needs: cargo, python3, ripgrep (apt install ripgrep), /usr/bin/time (apt install time).
+"""
+import argparse
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
+
+
+def corpus(work: str, files: int) -> tuple[str, int]:
+    out = os.path.join(work, f"corpus-{files}")
+    if not os.path.isdir(out):
+        subprocess.run([sys.executable, os.path.join(SHARED, "make_corpus.py"), "--files", str(files),
+                        "--out", out, "--seed", "1"], check=True, stdout=subprocess.DEVNULL)
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
+    return out, size
+
+
+def timed(cmd: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS in KiB of one run."""
+    proc = subprocess.run(["/usr/bin/time", "-v"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = rss = None
+    for line in proc.stderr.splitlines():
+        line = line.strip()
+        if line.startswith("Elapsed (wall clock) time"):
+            t = line.rsplit(" ", 1)[1]
+            parts = [float(p) for p in t.split(":")]
+            wall = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+        elif line.startswith("Maximum resident set size"):
+            rss = int(line.rsplit(" ", 1)[1])
+    if wall is None or rss is None:
+        raise SystemExit(f"could not time {cmd}: {proc.stderr[-500:]}")
+    return wall, rss
+
+
+def rg_patterns() -> list[str]:
+    pats = []
+    with open(os.path.join(SHARED, "rules.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            pats.append(line.rstrip("\n").split("\t")[2])
+    return pats
+
+
+def synthetic_pack(work: str, n_rules: int) -> str:
+    """`n_rules` extra rules whose patterns are phrases of the seeds: the same kind of work as
+    the real pack (literals in the automaton, regexes with a literal prefix)."""
+    out = os.path.join(work, f"synthetic-{n_rules}")
+    os.makedirs(out, exist_ok=True)
+    text = ""
+    seeds = os.path.join(ROOT, "fixtures", "seeds")
+    for name in sorted(os.listdir(seeds)):
+        if name.endswith(".txt"):
+            with open(os.path.join(seeds, name), encoding="utf-8") as f:
+                text += f.read()
+    words = sorted(set(re.findall(r"[\u3040-\u30ff\u4e00-\u9fff]{3,6}", text)))
+    rnd = random.Random(n_rules)
+    lines = []
+    for i in range(n_rules):
+        a, b, c, d = rnd.sample(words, 4)
+        lines.append(f'''rule synthetic/r{i} {{
+  severity info
+  message.ja "{{missing}}"
+  message.en "{{missing}}"
+  when mentions "{a}"
+  in section of "{a}" {{
+    require all {{
+      e1 = "{b}"
+      e2 = /{c}[^。]{{0,20}}{d}/
+    }}
+  }}
+}}
+''')
+    with open(os.path.join(out, "synthetic.rules"), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+    return out
+
+
+def median_pairs(cmd_a, cmd_b, repeat):
+    a, b = [], []
+    for _ in range(repeat):
+        a.append(timed(cmd_a))
+        if cmd_b:
+            b.append(timed(cmd_b))
+    ma = (statistics.median(x[0] for x in a), max(x[1] for x in a))
+    mb = (statistics.median(x[0] for x in b), max(x[1] for x in b)) if b else None
+    return ma, mb
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--files", type=int, action="append")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "policylint-bench"))
+    ap.add_argument("--rule-scale", default="")
+    ap.add_argument("--markdown")
+    args = ap.parse_args()
+    sizes = args.files or [1000, 20000]
+    os.makedirs(args.work, exist_ok=True)
+    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
+    bin_ = os.path.join(ROOT, "target", "release", "policylint")
+    cores = os.cpu_count() or 1
+    pats = [x for p in rg_patterns() for x in ("-e", p)]
+    rows = []
+    for n in sizes:
+        path, size = corpus(args.work, n)
+        for t in sorted({1, cores}):
+            a = [bin_, "check", "--format", "json", "--fail-level", "never", f"-j{t}", path]
+            b = ["rg", "--no-config", "-c", f"-j{t}"] + pats + [path]
+            (pw, prss), (rw, rrss) = median_pairs(a, b, args.repeat)
+            rows.append((n, size, t, pw, prss, rw, rrss))
+            print(f"{n} files {size / 1e6:.0f} MB -j{t}: policylint {pw:.2f}s {size / 1e6 / pw:.1f} MB/s "
+                  f"{n / pw:.0f} files/s {prss / 1024:.0f} MiB | rg {rw:.2f}s {rrss / 1024:.0f} MiB | ratio {pw / rw:.1f}",
+                  flush=True)
+    scale_rows = []
+    if args.rule_scale:
+        path, size = corpus(args.work, sizes[0])
+        base = len(subprocess.run([bin_, "rules"], capture_output=True, text=True).stdout.splitlines()) - 1
+        for k in [int(x) for x in args.rule_scale.split(",")]:
+            extra = base * (k - 1)
+            cmd = [bin_, "check", "--format", "json", "--fail-level", "never", f"-j{cores}", path]
+            if extra:
+                cmd += ["--rules", synthetic_pack(args.work, extra)]
+            (w, rss), _ = median_pairs(cmd, None, args.repeat)
+            scale_rows.append((k, base + extra, w, rss))
+            print(f"{k}x rules ({base + extra}): {w:.2f}s {rss / 1024:.0f} MiB", flush=True)
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as f:
+            f.write("| files | MB | threads | policylint s | MB/s | files/s | peak RSS MiB | ripgrep s | ratio |\n")
+            f.write("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+            for n, size, t, pw, prss, rw, rrss in rows:
+                f.write(f"| {n} | {size / 1e6:.0f} | {t} | {pw:.2f} | {size / 1e6 / pw:.1f} | {n / pw:.0f} | "
+                        f"{prss / 1024:.0f} | {rw:.2f} | {pw / rw:.1f} |\n")
+            if scale_rows:
+                f.write("\n| rules | count | seconds | peak RSS MiB |\n|---:|---:|---:|---:|\n")
+                for k, count, w, rss in scale_rows:
+                    f.write(f"| {k}× | {count} | {w:.2f} | {rss / 1024:.0f} |\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
