@@ -94,13 +94,7 @@ pub struct CheckOptions<'a> {
 }
 
 fn show(p: &Path) -> String {
-    let s = p.display().to_string();
-    let s = s.strip_prefix("./").unwrap_or(&s).to_string();
-    if std::path::MAIN_SEPARATOR == '\\' {
-        s.replace('\\', "/")
-    } else {
-        s
-    }
+    crate::report::display_path(p)
 }
 
 /// Walk the paths (files given explicitly are always checked).

@@ -87,7 +87,7 @@ pub fn render_text(doc: &Document, opts: TextOptions) -> String {
     let _ = writeln!(
         out,
         "{}: {}, {}{}, {} lines; {}",
-        doc.path.display(),
+        super::display_path(&doc.path),
         doc.format.name(),
         doc.encoding,
         if doc.bom { " with BOM" } else { "" },
@@ -260,7 +260,7 @@ pub fn to_json(doc: &Document) -> serde_json::Value {
         })
         .collect();
     let outline = JsonOutline {
-        path: doc.path.display().to_string(),
+        path: super::display_path(&doc.path),
         format: doc.format.name(),
         encoding: doc.encoding,
         bom: doc.bom,
