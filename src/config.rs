@@ -77,6 +77,11 @@ pub struct Config {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     pub max_file_size: u64,
+    /// Findings reported per file at most; the rest are counted in a note.
+    pub max_diagnostics: usize,
+    /// Seconds one file may take; past it the file's remaining rules are
+    /// skipped and the file is reported.
+    pub file_timeout: f64,
     pub rules: BTreeMap<String, RuleSetting>,
     pub overrides: Vec<Override>,
     /// Rule ids as written, with their spans, to check against loaded rules.
@@ -96,6 +101,8 @@ impl Default for Config {
             include: DEFAULT_INCLUDE.iter().map(|s| s.to_string()).collect(),
             exclude: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            max_diagnostics: 200,
+            file_timeout: 10.0,
             rules: BTreeMap::new(),
             overrides: Vec::new(),
             rule_refs: Vec::new(),
@@ -114,6 +121,8 @@ struct RawConfig {
     include: Option<Vec<Spanned<String>>>,
     exclude: Option<Vec<Spanned<String>>>,
     max_file_size: Option<u64>,
+    max_diagnostics: Option<usize>,
+    file_timeout: Option<f64>,
     rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     overrides: Option<Vec<RawOverride>>,
 }
@@ -330,6 +339,12 @@ impl Config {
         }
         if let Some(m) = raw.max_file_size {
             c.max_file_size = m;
+        }
+        if let Some(m) = raw.max_diagnostics {
+            c.max_diagnostics = m.max(1);
+        }
+        if let Some(t) = raw.file_timeout {
+            c.file_timeout = if t > 0.0 { t } else { 10.0 };
         }
         for (k, v) in raw.rules.iter().flatten() {
             c.rule_refs.push((k.get_ref().clone(), k.span()));

@@ -62,6 +62,12 @@ pub struct CheckArgs {
     /// Skip files larger than this many bytes (default: the config's, else 32 MiB).
     #[arg(long)]
     max_file_size: Option<u64>,
+    /// Report at most this many findings per file (default: the config's, else 200).
+    #[arg(long)]
+    max_diagnostics: Option<usize>,
+    /// Seconds one file may take before its remaining rules are skipped (default: 10).
+    #[arg(long)]
+    file_timeout: Option<f64>,
 }
 
 fn config_errors(errs: &[ConfigError]) -> String {
@@ -99,6 +105,12 @@ pub fn run(args: &CheckArgs) -> u8 {
     };
     if let Some(m) = args.max_file_size {
         config.max_file_size = m;
+    }
+    if let Some(m) = args.max_diagnostics {
+        config.max_diagnostics = m.max(1);
+    }
+    if let Some(t) = args.file_timeout.filter(|t| *t > 0.0) {
+        config.file_timeout = t;
     }
     let mut loader = Loader::new();
     if config.builtin && !args.no_builtin {

@@ -174,6 +174,7 @@ fn input_error(p: &Path, msg: String, opts: &CheckOptions) -> FileResult {
 }
 
 fn check_file(set: &RuleSet, opts: &CheckOptions, p: &Path) -> FileResult {
+    let started = std::time::Instant::now();
     let path = show(p);
     let doc = match Document::load(p, opts.config.max_file_size) {
         Ok(d) => d,
@@ -234,7 +235,9 @@ fn check_file(set: &RuleSet, opts: &CheckOptions, p: &Path) -> FileResult {
             return r;
         }
     };
-    let findings = Evaluator::new(set, &doc, opts.lang).run_all();
+    let budget = std::time::Duration::from_secs_f64(opts.config.file_timeout);
+    let deadline = started + budget;
+    let (findings, stopped) = Evaluator::new(set, &doc, opts.lang).run_until(Some(deadline));
     let mut directives = suppress::parse(&doc.text, doc.format);
     let mut diags = Vec::with_capacity(findings.len());
     for f in findings {
@@ -257,6 +260,15 @@ fn check_file(set: &RuleSet, opts: &CheckOptions, p: &Path) -> FileResult {
     diags.sort_by(|a, b| {
         (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
     });
+    if let Some(rule) = stopped {
+        diags.push(budget_note(&doc, &rule, opts));
+    }
+    let cap = opts.config.max_diagnostics;
+    if diags.len() > cap {
+        let more = diags.len() - cap;
+        diags.truncate(cap);
+        diags.push(more_note(&doc, more, opts.lang));
+    }
     // Baseline entries are keyed by path, so each file consumes only its
     // own, in its own fixed order: the thread count cannot change the result.
     if let Some(b) = opts.baseline {
@@ -277,6 +289,70 @@ fn check_file(set: &RuleSet, opts: &CheckOptions, p: &Path) -> FileResult {
         r.human = crate::report::human::render_file(&doc, &r, style);
     }
     r
+}
+
+/// A file-level note at the start of the document.
+fn file_note(
+    doc: &Document,
+    rule: &str,
+    severity: Severity,
+    message: String,
+    label: String,
+) -> Diag {
+    let at = pos(doc, 0);
+    Diag {
+        rule: rule.into(),
+        severity,
+        kind: None,
+        label,
+        start: at,
+        end: at,
+        span: 0..0,
+        labels: Vec::new(),
+        missing: Vec::new(),
+        found: Vec::new(),
+        cite: None,
+        help: None,
+        url: None,
+        suppressed: None,
+        baselined: false,
+        fingerprint: fingerprint(&[rule, &message]),
+        message,
+    }
+}
+
+/// The file took longer than its budget: the rules from `rule` on were not
+/// evaluated. An error, so that a pathological file cannot pass silently.
+fn budget_note(doc: &Document, rule: &str, opts: &CheckOptions) -> Diag {
+    let secs = opts.config.file_timeout;
+    let (message, label) = match opts.lang {
+        Lang::Ja => (
+            format!(
+                "検査が時間の上限（{secs}秒）を超えたため、{rule} 以降のルールを評価していません"
+            ),
+            "このファイルの検査を途中で打ち切りました".to_string(),
+        ),
+        Lang::En => (
+            format!("checking took longer than {secs}s; rules from {rule} on were not evaluated"),
+            "this file was only partly checked".to_string(),
+        ),
+    };
+    file_note(doc, "policylint/timeout", Severity::Error, message, label)
+}
+
+/// More findings than the per-file cap: say how many are not shown.
+fn more_note(doc: &Document, more: usize, lang: Lang) -> Diag {
+    let (message, label) = match lang {
+        Lang::Ja => (
+            format!("ほかに{more}件の指摘があります（表示の上限を超えました）"),
+            format!("+{more}件"),
+        ),
+        Lang::En => (
+            format!("+{more} more findings in this file (over the per-file limit)"),
+            format!("+{more} more"),
+        ),
+    };
+    file_note(doc, "policylint/more", Severity::Info, message, label)
 }
 
 fn pos(doc: &Document, offset: usize) -> Pos {

@@ -84,14 +84,28 @@ impl<'a> Evaluator<'a> {
 
     /// Findings of every rule, sorted by position then rule id.
     pub fn run_all(&self) -> Vec<Finding> {
+        self.run_until(None).0
+    }
+
+    /// Findings of every rule, stopping between rules once `deadline` has
+    /// passed. The second value names the first rule not evaluated.
+    pub fn run_until(
+        &self,
+        deadline: Option<std::time::Instant>,
+    ) -> (Vec<Finding>, Option<String>) {
         let mut out = Vec::new();
+        let mut stopped = None;
         for r in &self.set.rules {
+            if deadline.is_some_and(|d| std::time::Instant::now() > d) {
+                stopped = Some(r.id.clone());
+                break;
+            }
             out.extend(self.run(r));
         }
         out.sort_by(|a, b| {
             (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
         });
-        out
+        (out, stopped)
     }
 
     /// Findings of one rule.

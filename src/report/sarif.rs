@@ -136,6 +136,14 @@ pub fn render(set: &RuleSet, results: &[FileResult], lang: Lang) -> String {
             "policylint/unused-suppression",
             "A suppression comment suppresses nothing",
         ),
+        (
+            "policylint/timeout",
+            "A document took longer than its time budget; some rules were not evaluated",
+        ),
+        (
+            "policylint/more",
+            "More findings in a document than the per-file limit",
+        ),
     ] {
         if results
             .iter()
@@ -145,7 +153,11 @@ pub fn render(set: &RuleSet, results: &[FileResult], lang: Lang) -> String {
             descriptors.push(json!({
                 "id": id,
                 "shortDescription": { "text": text },
-                "defaultConfiguration": { "level": if id == "policylint/input" { "error" } else { "warning" } },
+                "defaultConfiguration": { "level": match id {
+                    "policylint/input" | "policylint/timeout" => "error",
+                    "policylint/more" => "note",
+                    _ => "warning",
+                } },
             }));
             ids.push(id.to_string());
         }

@@ -114,7 +114,19 @@ pub fn walk(paths: &[PathBuf], include: &[String], exclude: &[String]) -> Vec<Wa
                         ));
                     }
                 }
-                Err(e) => errors.push(WalkItem::Error(error_path(&e, root), describe(&e))),
+                Err(e) => {
+                    let path = error_path(&e, root);
+                    let dangling = path
+                        .symlink_metadata()
+                        .is_ok_and(|m| m.file_type().is_symlink())
+                        && !path.exists();
+                    let msg = if dangling {
+                        "broken symlink (its target does not exist); skipped".to_string()
+                    } else {
+                        describe(&e)
+                    };
+                    errors.push(WalkItem::Error(path, msg));
+                }
             }
         }
     }
