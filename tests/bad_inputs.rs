@@ -133,6 +133,9 @@ fn shift_jis_with_a_broken_sequence() {
     );
     assert_eq!(e["start"]["line"], 2);
     control_checked(&v);
+    let o = check(d.path(), &["sjis.txt"]);
+    assert_eq!(o.code, 1, "an undecodable file is an error");
+    assert!(o.stdout.contains("sjis.txt:2:"), "{}", o.stdout);
 }
 
 #[test]
@@ -149,6 +152,7 @@ fn utf16_without_bom_says_so() {
         "{e}"
     );
     control_checked(&v);
+    assert_eq!(check(d.path(), &["u16.txt"]).code, 1);
 }
 
 #[test]
@@ -183,6 +187,10 @@ fn html_nested_100000_levels_deep() {
         "{v}"
     );
     control_checked(&v);
+    assert_eq!(
+        check(d.path(), &["deep.html", "--fail-level", "never"]).code,
+        0
+    );
 }
 
 #[test]
@@ -199,6 +207,10 @@ fn unterminated_html_comment() {
         "{v}"
     );
     control_checked(&v);
+    assert_eq!(
+        check(d.path(), &["open.html", "--fail-level", "never"]).code,
+        0
+    );
 }
 
 #[cfg(unix)]
