@@ -422,20 +422,45 @@ impl Config {
     /// The setting of `rule` for `path` (relative to the config directory):
     /// the `[rules]` table, then each matching override in order.
     pub fn setting(&self, rule: &str, path: &Path) -> Option<RuleSetting> {
-        let mut s = self.rules.get(rule).copied();
-        if self.overrides.is_empty() {
-            return s;
+        self.settings_for(path).get(rule)
+    }
+
+    /// The settings that apply to `path`: the overrides matching it are
+    /// found once, so that each finding's lookup is a map lookup.
+    pub fn settings_for(&self, path: &Path) -> PathSettings<'_> {
+        let mut matching = Vec::new();
+        if !self.overrides.is_empty() {
+            // Override globs are relative to the config's directory,
+            // whatever the working directory and however the path was given.
+            let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+            let dir = self.dir.canonicalize().unwrap_or_else(|_| self.dir.clone());
+            let rel = abs.strip_prefix(&dir).unwrap_or(path);
+            let rel = rel.strip_prefix("./").unwrap_or(rel);
+            matching = self
+                .overrides
+                .iter()
+                .filter(|o| o.globs.is_match(rel))
+                .collect();
         }
-        // Override globs are relative to the config's directory, whatever
-        // the working directory and however the path was given.
-        let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        let dir = self.dir.canonicalize().unwrap_or_else(|_| self.dir.clone());
-        let rel = abs.strip_prefix(&dir).unwrap_or(path);
-        let rel = rel.strip_prefix("./").unwrap_or(rel);
-        for o in &self.overrides {
-            if o.globs.is_match(rel)
-                && let Some(v) = o.rules.get(rule)
-            {
+        PathSettings {
+            config: self,
+            matching,
+        }
+    }
+}
+
+/// Rule settings for one file (see [`Config::settings_for`]).
+pub struct PathSettings<'a> {
+    config: &'a Config,
+    matching: Vec<&'a Override>,
+}
+
+impl PathSettings<'_> {
+    /// The `[rules]` setting, then each matching override in order.
+    pub fn get(&self, rule: &str) -> Option<RuleSetting> {
+        let mut s = self.config.rules.get(rule).copied();
+        for o in &self.matching {
+            if let Some(v) = o.rules.get(rule) {
                 s = Some(*v);
             }
         }

@@ -240,9 +240,10 @@ fn check_file(set: &RuleSet, opts: &CheckOptions, p: &Path) -> FileResult {
     let (findings, stopped) = Evaluator::new(set, &doc, opts.lang).run_until(Some(deadline));
     let mut directives = suppress::parse(&doc.text, doc.format);
     let mut diags = Vec::with_capacity(findings.len());
+    let settings = opts.config.settings_for(p);
     for f in findings {
         let mut severity = f.severity;
-        match opts.config.setting(&f.rule, p) {
+        match settings.get(&f.rule) {
             Some(RuleSetting::Off) => continue,
             Some(RuleSetting::Severity(s)) => severity = s,
             None => {}
