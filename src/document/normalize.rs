@@ -45,36 +45,96 @@ pub fn fold_char(c: char) -> char {
     }
 }
 
+/// Per block of 256 BMP chars, computed on first use: which chars NFKC
+/// and lowercasing leave unchanged on their own, and which continue the
+/// cluster before them. Japanese text touches a few dozen blocks, so the
+/// common case is two bit tests instead of an NFKC iterator per char.
+struct Block {
+    stable: [u64; 4],
+    continues: [u64; 4],
+}
+
+static BLOCKS: [std::sync::OnceLock<Block>; 256] = [const { std::sync::OnceLock::new() }; 256];
+
+fn block(cp: u32) -> &'static Block {
+    BLOCKS[(cp >> 8) as usize].get_or_init(|| {
+        let mut b = Block {
+            stable: [0; 4],
+            continues: [0; 4],
+        };
+        for i in 0..256u32 {
+            let Some(c) = char::from_u32((cp & !0xFF) | i) else {
+                continue;
+            };
+            let (w, bit) = ((i / 64) as usize, 1u64 << (i % 64));
+            if !c.is_ascii() && nfkc_alone_unchanged(c) {
+                b.stable[w] |= bit;
+            }
+            if continues_cluster_slow(c) {
+                b.continues[w] |= bit;
+            }
+        }
+        b
+    })
+}
+
+/// NFKC maps the char to itself (ASCII lowercasing cannot then change a
+/// non-ASCII char).
+fn nfkc_alone_unchanged(c: char) -> bool {
+    let mut it = std::iter::once(c).nfkc();
+    it.next() == Some(c) && it.next().is_none()
+}
+
+fn bit(bits: &[u64; 4], cp: u32) -> bool {
+    bits[((cp & 0xFF) / 64) as usize] >> (cp % 64) & 1 == 1
+}
+
+/// A non-ASCII char that NFKC and case folding leave as it is, alone.
+fn stable(c: char) -> bool {
+    let cp = c as u32;
+    if cp < 0x10000 {
+        bit(&block(cp).stable, cp)
+    } else {
+        nfkc_alone_unchanged(c)
+    }
+}
+
 /// Characters that continue the cluster of the char before them under NFKC:
 /// combining marks, and half-width voiced sound marks, which NFKC turns into
 /// combining marks that compose with the preceding kana.
 pub fn continues_cluster(c: char) -> bool {
+    let cp = c as u32;
+    if cp < 0x80 {
+        false
+    } else if cp < 0x10000 {
+        bit(&block(cp).continues, cp)
+    } else {
+        continues_cluster_slow(c)
+    }
+}
+
+fn continues_cluster_slow(c: char) -> bool {
     matches!(c, '\u{FF9E}' | '\u{FF9F}' | '\u{1160}'..='\u{11FF}')
         || (!c.is_ascii() && canonical_combining_class(c) != 0)
 }
 
-/// Step 1 and 2: NFKC, CRLF → LF, ASCII lowercase.
+/// Step 1 and 2: NFKC, CRLF → LF, ASCII lowercase. Runs of text that need
+/// no change are copied with one push each.
 fn nfkc_fold(s: &str) -> MappedText {
     let mut out = MappedText::with_capacity(s.len());
     let bytes = s.as_bytes();
     let mut buf = String::new();
     let mut i = 0;
+    // Start of the pending unchanged run.
+    let mut run = 0;
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii() {
-            // Bulk-copy a run of ASCII that needs no change.
-            let start = i;
-            while i < bytes.len()
-                && bytes[i].is_ascii()
-                && !bytes[i].is_ascii_uppercase()
-                && bytes[i] != b'\r'
-            {
+            if !b.is_ascii_uppercase() && b != b'\r' {
                 i += 1;
-            }
-            if i > start {
-                out.push_linear(&s[start..i], start);
                 continue;
             }
+            out.push_linear(&s[run..i], run);
             if b == b'\r' {
                 if bytes.get(i + 1) == Some(&b'\n') {
                     // CRLF: the LF is copied next; the CR produces nothing.
@@ -83,6 +143,7 @@ fn nfkc_fold(s: &str) -> MappedText {
                     out.push_atomic("\n", i..i + 1);
                     i += 1;
                 }
+                run = i;
                 continue;
             }
             // Uppercase ASCII: a byte-for-byte rewrite keeps the run linear.
@@ -91,6 +152,7 @@ fn nfkc_fold(s: &str) -> MappedText {
                 i += 1;
             }
             out.push_linear(&s[start..i].to_ascii_lowercase(), start);
+            run = i;
             continue;
         }
         // A non-ASCII cluster: a char plus whatever composes with it.
@@ -98,13 +160,20 @@ fn nfkc_fold(s: &str) -> MappedText {
         let mut chars = s[i..].chars();
         let first = chars.next().unwrap_or('\u{FFFD}');
         i += first.len_utf8();
+        let mut alone = true;
         for c in chars {
             if continues_cluster(c) {
                 i += c.len_utf8();
+                alone = false;
             } else {
                 break;
             }
         }
+        if alone && stable(first) {
+            continue;
+        }
+        out.push_linear(&s[run..start], run);
+        run = i;
         let cluster = &s[start..i];
         buf.clear();
         buf.extend(cluster.nfkc());
@@ -115,6 +184,7 @@ fn nfkc_fold(s: &str) -> MappedText {
             out.push_atomic(&buf, start..i);
         }
     }
+    out.push_linear(&s[run..], run);
     out
 }
 
@@ -162,8 +232,16 @@ fn fold_spaces_and_dashes(s: &str) -> MappedText {
     let mut iter = s.char_indices().peekable();
     // Last char written to the output, for context.
     let mut prev: Option<char> = None;
+    // Start of the pending run of chars copied as they are.
+    let mut run: Option<usize> = None;
+    let flush = |out: &mut MappedText, run: &mut Option<usize>, end: usize| {
+        if let Some(r) = run.take() {
+            out.push_linear(&s[r..end], r);
+        }
+    };
     while let Some((i, c)) = iter.next() {
         if is_space(c) {
+            flush(&mut out, &mut run, i);
             // The kept space (if any) stands for the last char of the run, so
             // that a span starting inside the run maps to the run's end.
             let mut last = (i, c);
@@ -203,6 +281,7 @@ fn fold_spaces_and_dashes(s: &str) -> MappedText {
                 skipped += 1;
             }
             if ahead.peek().is_some_and(|&(_, n)| n.is_ascii_digit()) {
+                flush(&mut out, &mut run, i);
                 out.push_atomic("-", i..i + c.len_utf8());
                 for _ in 0..skipped {
                     iter.next();
@@ -211,10 +290,10 @@ fn fold_spaces_and_dashes(s: &str) -> MappedText {
                 continue;
             }
         }
-        let len = c.len_utf8();
-        out.push_linear(&s[i..i + len], i);
+        run.get_or_insert(i);
         prev = Some(c);
     }
+    flush(&mut out, &mut run, s.len());
     out
 }
 

@@ -28,7 +28,7 @@ struct Instance {
 pub struct Evaluator<'a> {
     set: &'a RuleSet,
     doc: &'a Document,
-    scan: Scan,
+    scan: Scan<'a>,
     lang: Lang,
     exprs: Vec<OnceCell<Vec<Range<usize>>>>,
     /// Normalised ranges of boilerplate leaves, sorted.
@@ -147,7 +147,7 @@ impl<'a> Evaluator<'a> {
             let ids = &self.set.exprs[e as usize];
             let mut v: Vec<Range<usize>> = ids
                 .iter()
-                .flat_map(|&p| self.scan.by_pattern[p as usize].iter().cloned())
+                .flat_map(|&p| self.scan.get(p).iter().cloned())
                 .collect();
             if ids.len() > 1 {
                 v.sort_by_key(|r| (r.start, r.end));
@@ -445,13 +445,16 @@ impl<'a> Evaluator<'a> {
             }
         }
         let mut done = vec![false; spellings.len()];
+        let cores: Vec<String> = spellings.iter().map(|s| name_core(s.0)).collect();
         for i in 0..spellings.len() {
             if done[i] {
                 continue;
             }
             let mut group = vec![i];
             for j in i + 1..spellings.len() {
-                if !done[j] && near_spelling(spellings[i].0, spellings[j].0) {
+                if !done[j]
+                    && near_spelling((spellings[i].0, &cores[i]), (spellings[j].0, &cores[j]))
+                {
                     group.push(j);
                 }
             }
@@ -703,10 +706,8 @@ impl<'a> Evaluator<'a> {
 /// words are set aside (so "UQコミュニケーションズ" and "楽天コミュニケーションズ"
 /// are two companies). A spelling that merely has extra text in front or
 /// behind ("名称楽天モバイル株式会社") is the same name.
-fn near_spelling(a: &str, b: &str) -> bool {
-    if a == b || a.ends_with(b) || b.ends_with(a) || a.starts_with(b) || b.starts_with(a) {
-        return false;
-    }
+/// A name without its legal form, computed once per spelling.
+fn name_core(s: &str) -> String {
     const FORMS: [&str; 7] = [
         "株式会社",
         "合同会社",
@@ -716,12 +717,16 @@ fn near_spelling(a: &str, b: &str) -> bool {
         "公益社団法人",
         "公益財団法人",
     ];
-    let core = |s: &str| {
-        FORMS
-            .iter()
-            .fold(s.to_string(), |acc, f| acc.replace(f, ""))
-    };
-    let (ca, cb) = (core(a), core(b));
+    FORMS
+        .iter()
+        .fold(s.to_string(), |acc, f| acc.replace(f, ""))
+}
+
+/// Two spellings of one name: each with its [`name_core`].
+fn near_spelling((a, ca): (&str, &str), (b, cb): (&str, &str)) -> bool {
+    if a == b || a.ends_with(b) || b.ends_with(a) || a.starts_with(b) || b.starts_with(a) {
+        return false;
+    }
     let shared = ca
         .chars()
         .zip(cb.chars())

@@ -1,0 +1,73 @@
+use policylint::document::Document;
+use policylint::rules::Loader;
+use std::time::{Duration, Instant};
+fn main() {
+    let mut l = Loader::new();
+    l.add_builtin();
+    let set = l.compile().unwrap();
+    let dir = std::env::args().nth(1).unwrap();
+    let mut docs = Vec::new();
+    let mut load = Duration::ZERO;
+    let mut read = Duration::ZERO;
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let t = Instant::now();
+            let _b = std::fs::read(e.path()).unwrap();
+            read += t.elapsed();
+            let t = Instant::now();
+            if let Ok(d) = Document::load(e.path(), 1 << 30) {
+                docs.push(d);
+            }
+            load += t.elapsed();
+        }
+    }
+    let t = Instant::now();
+    let mut nf = 0;
+    for d in &docs {
+        nf += policylint::engine::eval::Evaluator::new(&set, d, policylint::rules::Lang::Ja)
+            .run_all()
+            .len();
+    }
+    println!(
+        "read {:?} load {:?} eval {:?} findings {nf}",
+        read,
+        load,
+        t.elapsed()
+    );
+    let n = set.patterns.len();
+    let mut cost = vec![Duration::ZERO; n];
+    let mut count = vec![0usize; n];
+    let mut ac = Duration::ZERO;
+    for d in &docs {
+        let t = Instant::now();
+        let scan = set.patterns.scan(&d.norm.text);
+        ac += t.elapsed();
+        for id in 0..n as u32 {
+            if set.patterns.plan(id).is_some() {
+                let t = Instant::now();
+                count[id as usize] += scan.get(id).len();
+                cost[id as usize] += t.elapsed();
+            }
+        }
+    }
+    let mut v: Vec<_> = (0..n)
+        .filter(|&i| set.patterns.plan(i as u32).is_some())
+        .collect();
+    v.sort_by_key(|&i| std::cmp::Reverse(cost[i]));
+    println!("ac {:?}", ac);
+    for i in v.iter().take(25) {
+        let d = set.patterns.describe(*i as u32);
+        let full = matches!(
+            set.patterns.plan(*i as u32),
+            Some(policylint::engine::matcher::Plan::Full)
+        );
+        println!(
+            "{:>8.1}ms {:>7} {} {:.70}",
+            cost[*i].as_secs_f64() * 1e3,
+            count[*i],
+            if full { "F" } else { "W" },
+            d
+        );
+    }
+}
