@@ -9,6 +9,7 @@ fn main() {
     let mut docs = Vec::new();
     let mut load = Duration::ZERO;
     let mut read = Duration::ZERO;
+    let mut by_ext: std::collections::BTreeMap<String, (Duration, u64)> = Default::default();
     for e in walkdir::WalkDir::new(dir) {
         let e = e.unwrap();
         if e.file_type().is_file() {
@@ -20,7 +21,24 @@ fn main() {
                 docs.push(d);
             }
             load += t.elapsed();
+            let ext = e
+                .path()
+                .extension()
+                .and_then(|x| x.to_str())
+                .unwrap_or("")
+                .to_string();
+            let ent = by_ext.entry(ext).or_default();
+            ent.0 += t.elapsed();
+            ent.1 += e.metadata().unwrap().len();
         }
+    }
+    for (k, (t, b)) in &by_ext {
+        println!(
+            "{k}: {:?} for {:.1} MB = {:.1} MB/s",
+            t,
+            *b as f64 / 1e6,
+            *b as f64 / 1e6 / t.as_secs_f64()
+        );
     }
     let t = Instant::now();
     let mut nf = 0;

@@ -144,18 +144,49 @@ def main() -> int:
             (w, rss), _ = median_pairs(cmd, None, args.repeat)
             scale_rows.append((k, base + extra, w, rss))
             print(f"{k}x rules ({base + extra}): {w:.2f}s {rss / 1024:.0f} MiB", flush=True)
+    one = {(n, t): pw for n, _, t, pw, *_ in rows}
+    for n in sizes:
+        if (n, 1) in one and (n, cores) in one and cores > 1:
+            print(f"{n} files: {cores} threads are {one[(n, 1)] / one[(n, cores)]:.2f}x faster than 1", flush=True)
     if args.markdown:
         with open(args.markdown, "w", encoding="utf-8") as f:
-            f.write("| files | MB | threads | policylint s | MB/s | files/s | peak RSS MiB | ripgrep s | ratio |\n")
-            f.write("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+            f.write(f"Machine: {machine()}\n\n")
+            f.write("| files | MB | threads | policylint s | MB/s | files/s | peak RSS MiB | ripgrep s | "
+                    "ripgrep RSS MiB | ratio | speedup vs 1 thread |\n")
+            f.write("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
             for n, size, t, pw, prss, rw, rrss in rows:
+                speed = f"{one[(n, 1)] / pw:.2f}×" if (n, 1) in one else ""
                 f.write(f"| {n} | {size / 1e6:.0f} | {t} | {pw:.2f} | {size / 1e6 / pw:.1f} | {n / pw:.0f} | "
-                        f"{prss / 1024:.0f} | {rw:.2f} | {pw / rw:.1f} |\n")
+                        f"{prss / 1024:.0f} | {rw:.2f} | {rrss / 1024:.0f} | {pw / rw:.1f} | {speed} |\n")
             if scale_rows:
-                f.write("\n| rules | count | seconds | peak RSS MiB |\n|---:|---:|---:|---:|\n")
+                base_w = scale_rows[0][2]
+                f.write(f"\nRule scaling on the {sizes[0]}-file corpus, {cores} threads:\n\n")
+                f.write("| rules | count | seconds | time vs 1× | peak RSS MiB |\n|---:|---:|---:|---:|---:|\n")
                 for k, count, w, rss in scale_rows:
-                    f.write(f"| {k}× | {count} | {w:.2f} | {rss / 1024:.0f} |\n")
+                    f.write(f"| {k}× | {count} | {w:.2f} | {w / base_w:.2f}× | {rss / 1024:.0f} |\n")
     return 0
+
+
+def machine() -> str:
+    """CPU model, cores, memory, kernel, compiler and ripgrep versions."""
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+        with open("/proc/meminfo", encoding="utf-8") as f:
+            mem = int(f.readline().split()[1]) / 1024 / 1024
+    except OSError:
+        mem = 0
+    def version(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0]
+        except (OSError, IndexError):
+            return "?"
+    return (f"{model}, {os.cpu_count()} cores, {mem:.0f} GiB, Linux {os.uname().release}; "
+            f"{version(['rustc', '--version'])}; {version(['rg', '--version'])}")
 
 
 if __name__ == "__main__":

@@ -1,24 +1,27 @@
 //! One scan of a document's normalised text for every pattern of every
 //! loaded rule: one Aho-Corasick pass finds every literal, including the
-//! literals that regular expressions require; each regex then runs only in
-//! the small windows around those hits, and only when a rule asks for it.
+//! literals that regular expressions start with or require; each regex then
+//! runs only at or around those hits, and only when a rule asks for it.
 //!
-//! Why windows: most of the pack's regexes contain a literal that every match
-//! must include (`株式会社`, `苦情`, `年`…) and are bounded in length, so a
-//! match can only lie within a known distance of a hit. Searching those
-//! windows gives exactly the matches a search of the whole text gives (the
-//! test `windows_equal_full_search` checks it on the pack), without one pass
-//! per regex: the earlier design ran each regex over the whole text and spent
-//! 60% of the time there. A RegexSet was rejected before that: its combined
-//! lazy DFA over large Unicode classes overflows and falls back to the
-//! PikeVM, 7× slower still.
+//! Plans, from the regex's syntax tree: when every match starts with one of
+//! a few literals (`(株式会社|合同会社)…`), an anchored search at each hit
+//! (one forward pass, no reverse pass to find the start); when every match
+//! contains one (`…[^。]{0,20}手数料`) and is bounded around it, a search of
+//! the small window around each hit; otherwise the whole text. Both give
+//! exactly the matches a search of the whole text gives (the tests
+//! `windows_equal_full_search*` check it on the pack and on random text).
+//! The earlier design ran each regex over the whole text and spent 60% of
+//! the time there. A RegexSet was rejected before that: its combined lazy DFA
+//! over large Unicode classes overflows and falls back to the PikeVM, 7×
+//! slower still.
 
 use std::cell::OnceCell;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use regex_automata::Input;
 use regex_automata::meta;
+use regex_automata::{Anchored, Input};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// Index of a pattern in a [`PatternSet`].
@@ -56,6 +59,9 @@ pub enum Plan {
         before: Option<usize>,
         after: Option<usize>,
     },
+    /// Every match starts with one of the literals: an anchored search at
+    /// each hit finds the match and its end in one forward pass.
+    Prefix { literals: Vec<String> },
     /// Over the whole text (the regex's own prefilter still applies).
     Full,
 }
@@ -169,7 +175,7 @@ impl PatternSet {
             }
         }
         for (ri, r) in self.regexes.iter().enumerate() {
-            if let Plan::Windows { literals, .. } = &r.plan {
+            if let Plan::Windows { literals, .. } | Plan::Prefix { literals } = &r.plan {
                 for l in literals {
                     wanted.push((l, Target::Regex(ri as u32)));
                 }
@@ -252,11 +258,36 @@ impl Scan<'_> {
                 .filter(|m| !m.is_empty())
                 .map(|m| m.range())
         };
-        let Plan::Windows { before, after, .. } = &cr.plan else {
-            out.extend(find(0..text.len()));
-            return out;
-        };
         let hits = &self.hits[r];
+        let (before, after) = match &cr.plan {
+            Plan::Full => {
+                out.extend(find(0..text.len()));
+                return out;
+            }
+            Plan::Prefix { .. } if hits.len() > DENSE_HITS && hits.len() * 8 > text.len() => {
+                out.extend(find(hits[0].start..text.len()));
+                return out;
+            }
+            Plan::Prefix { .. } => {
+                // The leftmost match starts at the first hit where an anchored
+                // search succeeds; the next one at a hit after its end.
+                let mut p = 0;
+                for h in hits {
+                    if h.start < p {
+                        continue;
+                    }
+                    let input = Input::new(text)
+                        .range(h.start..text.len())
+                        .anchored(Anchored::Yes);
+                    if let Some(m) = cr.re.search(&input).filter(|m| !m.is_empty()) {
+                        out.push(m.range());
+                        p = m.end();
+                    }
+                }
+                return out;
+            }
+            Plan::Windows { before, after, .. } => (before, after),
+        };
         let (Some(first), Some(last_end)) = (hits.first(), hits.iter().map(|h| h.end).max()) else {
             return out; // no required literal, no match
         };
@@ -393,6 +424,24 @@ impl Required {
 /// How to search a regex: around the literals every match requires, when
 /// it has some.
 pub fn plan(hir: &Hir) -> Plan {
+    // Literals that every match starts with, each at least one Japanese
+    // character long (shorter ones, such as a digit, hit too often).
+    let prefixes = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
+    if let Some(lits) = prefixes.literals()
+        && !lits.is_empty()
+        && lits.len() <= MAX_REQUIRED
+        && lits.iter().all(|l| l.as_bytes().len() >= 3)
+    {
+        let mut literals: Vec<String> = lits
+            .iter()
+            .filter_map(|l| String::from_utf8(l.as_bytes().to_vec()).ok())
+            .collect();
+        if literals.len() == lits.len() {
+            literals.sort();
+            literals.dedup();
+            return Plan::Prefix { literals };
+        }
+    }
     match required(hir) {
         Some(r) if r.literals.len() <= MAX_REQUIRED => {
             let mut literals: Vec<String> = r
@@ -565,7 +614,7 @@ mod pack_tests {
             .collect();
         let windowed = ids
             .iter()
-            .filter(|&&id| matches!(set.patterns.plan(id), Some(Plan::Windows { .. })))
+            .filter(|&&id| !matches!(set.patterns.plan(id), Some(Plan::Full)))
             .count();
         assert!(
             windowed * 10 >= ids.len() * 8,
@@ -610,21 +659,31 @@ mod pack_tests {
     #[test]
     fn plans_by_shape() {
         let plan_of = |src: &str| plan(&regex_syntax::Parser::new().parse(src).unwrap());
+        // Starts with a literal: anchored searches at its hits.
+        assert_eq!(
+            plan_of("(株式会社|合同会社)[a-z]{1,3}"),
+            Plan::Prefix {
+                literals: vec!["合同会社".into(), "株式会社".into()]
+            }
+        );
+        // A literal in the middle: windows around it.
         let Plan::Windows {
             literals,
             before,
             after,
-        } = plan_of("(株式会社|合同会社)[a-z]{1,3}")
+        } = plan_of("[a-z]{1,3}(株式会社|合同会社)[0-9]?")
         else {
             panic!()
         };
         assert_eq!(literals, ["合同会社", "株式会社"]);
-        assert_eq!((before, after), (Some(0), Some(3)));
+        assert_eq!((before, after), (Some(3), Some(1)));
         // Unbounded on one side.
         let Plan::Windows { before, after, .. } = plan_of("[0-9]+円") else {
             panic!()
         };
         assert_eq!((before, after), (None, Some(0)));
+        // A prefix too short to be worth a hit each: windows on the rarer part.
+        assert!(matches!(plan_of("-[0-9]{0,3}会社"), Plan::Windows { .. }));
         // A match need not contain any literal.
         assert_eq!(plan_of("[a-z]{2,5}|円"), Plan::Full);
         assert_eq!(plan_of("(円)?"), Plan::Full);
