@@ -35,7 +35,7 @@ pub fn normalize(s: &str) -> MappedText {
 /// "１．" or "（１）" on un-normalised text: the NFKC form when it is a single
 /// char, else the char itself.
 pub fn fold_char(c: char) -> char {
-    if c.is_ascii() {
+    if c.is_ascii() || stable(c) {
         return c;
     }
     let mut it = std::iter::once(c).nfkc();
