@@ -307,3 +307,22 @@ fn processed_data_notices_in_the_fixtures_trigger_no_article_32_rule() {
         .collect();
     assert!(rules.is_empty(), "{rules:?}");
 }
+
+/// The whole JSON report on the seeds (keys sorted, as parsed): every
+/// diagnostic with its message, positions, labels, help and fingerprint.
+/// The report is streamed; this pins its content, whatever its layout.
+#[test]
+fn seeds_json_report_is_pinned() {
+    let out = Command::cargo_bin("policylint")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "fixtures/seeds", "--format", "json", "-j", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    insta::assert_snapshot!(
+        "seeds_json_report",
+        serde_json::to_string_pretty(&v).unwrap()
+    );
+}

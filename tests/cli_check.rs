@@ -490,29 +490,196 @@ fn corpus(dir: &Path, n: usize) {
     }
 }
 
+const FORMATS: [&str; 5] = ["human", "json", "sarif", "github", "markdown"];
+
 #[test]
-fn one_thread_and_all_threads_give_byte_identical_json() {
+fn one_thread_and_more_give_byte_identical_reports_in_every_format() {
+    let d = tempfile::tempdir().unwrap();
+    corpus(d.path(), 80);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let demo = root.join("fixtures/rules/demo");
+    // The corpus and the seeds with the demo pack added; the whole of
+    // fixtures/ (bad inputs, suppressions, encodings) with the built-in pack.
+    let targets = [
+        (d.path().to_path_buf(), true),
+        (root.join("fixtures/seeds"), true),
+        (root.to_path_buf(), false),
+    ];
+    for (target, with_demo) in targets {
+        let path = if with_demo { "." } else { "fixtures" };
+        for format in FORMATS {
+            let run = |j: &str| {
+                let mut cmd = Command::cargo_bin("policylint").unwrap();
+                cmd.current_dir(&target)
+                    .env("NO_COLOR", "1")
+                    .args(["check", path, "--format", format, "-j", j]);
+                if with_demo {
+                    cmd.arg("--rules").arg(&demo);
+                }
+                let out = cmd.output().unwrap();
+                assert_eq!(out.status.code(), Some(1), "{format} -j{j}");
+                (
+                    String::from_utf8(out.stdout).unwrap(),
+                    String::from_utf8(out.stderr).unwrap(),
+                )
+            };
+            let (one, err_one) = run("1");
+            let (two, err_two) = run("2");
+            assert!(one.len() > 1000, "{format}: {one}");
+            assert_eq!(one, two, "{format}: {}", target.display());
+            // The summary line, but for the time.
+            let counts = |e: &str| e.rsplit_once('（').map(|(c, _)| c.to_string());
+            assert_eq!(counts(&err_one), counts(&err_two), "{format}");
+            if format == "json" {
+                assert_eq!(one, run("0").0, "all cores: {}", target.display());
+            }
+            if format != "human" && format != "github" {
+                assert!(one.ends_with('\n') && !one.ends_with("\n\n"), "{format}");
+            }
+        }
+    }
+}
+
+/// Every format's report is written as the run goes, in path order: the
+/// JSON and SARIF reports are still one valid document, with every file's
+/// findings, and the same counts as the other formats.
+#[test]
+fn streamed_reports_are_whole() {
+    let d = tempfile::tempdir().unwrap();
+    corpus(d.path(), 60);
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/demo");
+    let run = |format: &str| {
+        let out = Command::cargo_bin("policylint")
+            .unwrap()
+            .current_dir(d.path())
+            .args(["check", ".", "--lang", "en", "--format", format, "-j", "2"])
+            .arg("--rules")
+            .arg(&demo)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let j: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let mut keys: Vec<&str> = j.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(keys, ["diagnostics", "files", "summary", "version"]);
+    let diags = j["diagnostics"].as_array().unwrap();
+    let files = j["files"].as_array().unwrap();
+    assert_eq!(files.len(), 60);
+    assert_eq!(j["summary"]["files"], 60);
+    let paths: Vec<&str> = files.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted, "files in path order");
+    let diag_paths: Vec<&str> = diags.iter().map(|d| d["path"].as_str().unwrap()).collect();
+    assert!(
+        diag_paths.windows(2).all(|w| w[0] <= w[1]),
+        "diagnostics in path order"
+    );
+    let active = |sev: &str| diags.iter().filter(|d| d["severity"] == sev).count();
+    assert_eq!(j["summary"]["error"], active("error"));
+    assert_eq!(j["summary"]["warning"], active("warning"));
+    let s: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    let results = s["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), diags.len());
+    let rules = s["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    for (r, d) in results.iter().zip(diags) {
+        assert_eq!(r["ruleId"], d["rule"]);
+        assert_eq!(
+            rules[r["ruleIndex"].as_u64().unwrap() as usize]["id"],
+            d["rule"]
+        );
+    }
+    let gh = run("github");
+    assert_eq!(gh.lines().count(), diags.len());
+    let md = run("markdown");
+    let rows = md.lines().filter(|l| l.starts_with("| doc")).count();
+    assert_eq!(rows, diags.len());
+    let (e, w, i) = (active("error"), active("warning"), active("info"));
+    assert!(
+        md.ends_with(&format!(
+            "|\n\n60 files: {e} errors, {w} warnings, {i} info\n"
+        )),
+        "{md}"
+    );
+}
+
+/// A closed stdout (`| head`) ends the run quietly, with exit 0.
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    use std::io::Read;
     let d = tempfile::tempdir().unwrap();
     corpus(d.path(), 200);
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seeds");
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/demo");
-    for target in [d.path().to_path_buf(), seeds] {
-        let run = |j: &str| {
-            let out = Command::cargo_bin("policylint")
-                .unwrap()
-                .current_dir(&target)
-                .args(["check", ".", "--format", "json", "--rules"])
-                .arg(&demo)
-                .args(["-j", j])
-                .output()
-                .unwrap();
-            String::from_utf8(out.stdout).unwrap()
-        };
-        let one = run("1");
-        let all = run("0");
-        assert!(one.len() > 1000);
-        assert_eq!(one, all, "{}", target.display());
+    for format in FORMATS {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("policylint"))
+            .current_dir(d.path())
+            .args(["check", ".", "--format", format, "-j", "2", "--rules"])
+            .arg(&demo)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 64];
+        stdout.read_exact(&mut first).unwrap();
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{format}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{format}: {stderr}");
     }
+}
+
+#[test]
+fn an_unwritable_output_is_a_usage_error() {
+    let d = project();
+    let out = check_in(
+        d.path(),
+        &[
+            "docs",
+            "--format",
+            "json",
+            "--output",
+            "no/such/dir/report.json",
+        ],
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("cannot write the report"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("no/such/dir/report.json"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// A report written over one of the documents it checks: the document is
+/// checked as it was, as when the report was written at the end.
+#[test]
+fn a_report_over_a_checked_document_sees_the_document() {
+    let d = project();
+    let before = check_in(d.path(), &["docs", "--format", "markdown", "--lang", "en"]);
+    let out = check_in(
+        d.path(),
+        &[
+            "docs",
+            "--format",
+            "markdown",
+            "--lang",
+            "en",
+            "--output",
+            "docs/bad.md",
+        ],
+    );
+    assert_eq!(out.code, before.code);
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("docs/bad.md")).unwrap(),
+        before.stdout
+    );
 }
 
 #[test]
@@ -522,8 +689,15 @@ fn markdown_summary_table() {
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stdout,
-        "## policylint\n\n2 files: 1 errors, 1 warnings, 0 info\n\n| File | Line | Severity | Rule | Message |\n|---|---:|---|---|---|\n\
+        "## policylint\n\n| File | Line | Severity | Rule | Message |\n|---|---:|---|---|---|\n\
          | docs/bad.md | 1 | error | `t/contact` | No a contact window is stated |\n\
-         | docs/bad.md | 5 | warning | `t/closed` | \"閉鎖しました\" is stated |\n"
+         | docs/bad.md | 5 | warning | `t/closed` | \"閉鎖しました\" is stated |\n\
+         \n2 files: 1 errors, 1 warnings, 0 info\n"
+    );
+    let out = check_in(d.path(), &["docs/good.md", "--format", "markdown"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stdout,
+        "## policylint\n\n指摘はありません。\n\n1ファイル: エラー0件、警告0件、情報0件\n"
     );
 }

@@ -1,7 +1,13 @@
 //! `policylint check [PATHS...]`: the command every user runs.
+//!
+//! The report is streamed: files are checked in parallel, in the order of
+//! their paths, each rendered in its worker; the calling thread writes each
+//! file's part as soon as the files before it are written, then the totals.
+//! Memory does not grow with the corpus.
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -11,10 +17,15 @@ use miette::{GraphicalReportHandler, GraphicalTheme};
 use super::ruleargs::{LangArg, render_errors};
 use super::{exit, stderr_color};
 use crate::config::{Config, ConfigError, FailLevel};
-use crate::engine::baseline::Baseline;
-use crate::engine::check::{CheckOptions, check, counts, entry, files};
+use crate::engine::baseline::{Baseline, Entry};
+use crate::engine::check::{
+    CheckOptions, FileResult, check_item, entry, files, item_path, sort_items,
+};
+use crate::engine::ordered::ordered;
+use crate::report::stream::{Frame, Totals, Writer};
 use crate::report::{github, human, json, markdown, sarif};
-use crate::rules::{Lang, Loader};
+use crate::rules::{Lang, Loader, Severity};
+use crate::source::walk::WalkItem;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum OutFormat {
@@ -180,7 +191,9 @@ pub fn run(args: &CheckArgs) -> u8 {
         human: style,
         on_file: None,
     };
-    let items = files(&opts);
+    let mut items = files(&opts);
+    // The order of files in every report.
+    sort_items(&mut items);
     let bar = (std::io::stderr().is_terminal() && items.len() > 200).then(|| {
         let b = indicatif::ProgressBar::new(items.len() as u64);
         b.set_style(
@@ -195,71 +208,208 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     };
     opts.on_file = Some(&tick);
+    let render = match args.format {
+        OutFormat::Human => Render::Human,
+        OutFormat::Json => Render::Json,
+        OutFormat::Sarif => Render::Sarif(sarif::Log::new(&set, lang)),
+        OutFormat::Github => Render::Github,
+        OutFormat::Markdown => Render::Markdown,
+    };
+    let keep_entries = args.write_baseline.is_some();
+    let check_one = |i: usize| {
+        let r = check_item(&set, &opts, &items[i]);
+        tick();
+        render.done(r, keep_entries)
+    };
+    // A report that overwrites one of the documents: check those first, so
+    // that they are read as they were, not as an emptied report.
+    let early: Mutex<HashMap<usize, Done>> = Mutex::new(match &args.output {
+        Some(out) => same_file(&items, out)
+            .into_iter()
+            .map(|i| (i, check_one(i)))
+            .collect(),
+        None => HashMap::new(),
+    });
+    let has_early = !early.lock().unwrap_or_else(|e| e.into_inner()).is_empty();
+    let out: Box<dyn Write> = match &args.output {
+        Some(p) => match std::fs::File::create(p) {
+            Ok(f) => Box::new(BufWriter::with_capacity(1 << 16, f)),
+            Err(e) => {
+                if let Some(b) = &bar {
+                    b.finish_and_clear();
+                }
+                eprintln!("error: cannot write the report: {}: {e}", p.display());
+                return exit::USAGE;
+            }
+        },
+        None => Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
+    };
+    let frame = match &render {
+        Render::Human | Render::Github => Frame::default(),
+        Render::Json => json::frame(),
+        Render::Sarif(log) => log.frame(),
+        Render::Markdown => markdown::frame(lang),
+    };
+    let mut writer = Writer::new(out, frame);
+    let mut totals = Totals::default();
+    // The JSON report's `files` come after the diagnostics: keep what they
+    // say besides the path (the path is the item's).
+    let mut file_entries: Vec<json::FileEntry> = Vec::new();
+    if matches!(render, Render::Json) {
+        file_entries.reserve_exact(items.len());
+    }
+    let mut entries = Vec::new();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
-        .build();
-    let results = match pool {
-        Ok(p) => p.install(|| check(&set, &opts, &items)),
-        Err(_) => check(&set, &opts, &items),
-    };
+        .build()
+        .ok();
+    let streamed = ordered(
+        pool.as_ref(),
+        items.len(),
+        |i| {
+            if has_early {
+                let done = early.lock().unwrap_or_else(|e| e.into_inner()).remove(&i);
+                if let Some(d) = done {
+                    return d;
+                }
+            }
+            check_one(i)
+        },
+        |d: Done| -> std::io::Result<()> {
+            // On a terminal, each file's findings show as soon as they are
+            // known, without breaking the progress bar.
+            if to_terminal {
+                match &bar {
+                    Some(b) => b.suspend(|| writer.file(&d.part).and_then(|()| writer.flush()))?,
+                    None => writer.file(&d.part).and_then(|()| writer.flush())?,
+                }
+            } else {
+                writer.file(&d.part)?;
+            }
+            totals.merge(&d.totals);
+            file_entries.extend(d.file);
+            entries.extend(d.entries);
+            Ok(())
+        },
+    );
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let report = match args.format {
-        OutFormat::Human => results.iter().map(|r| r.human.as_str()).collect::<String>(),
-        OutFormat::Json => json::render(&results),
-        OutFormat::Sarif => sarif::render(&set, &results, lang),
-        OutFormat::Github => github::render(&results),
-        OutFormat::Markdown => markdown::render(&results, lang),
-    };
-    let written = match &args.output {
-        Some(p) => std::fs::write(p, &report).map_err(|e| format!("{}: {e}", p.display())),
-        None => std::io::stdout()
-            .lock()
-            .write_all(report.as_bytes())
-            .map_err(|e| e.to_string()),
-    };
+    let written = streamed.and_then(|()| {
+        writer
+            .finish(|out| match &render {
+                Render::Human | Render::Github => Ok(()),
+                Render::Json => {
+                    let paths = items.iter().map(item_path);
+                    let files = paths.zip(&file_entries);
+                    json::write_tail(out, files, &totals)
+                }
+                Render::Sarif(log) => out.write_all(log.tail().as_bytes()),
+                Render::Markdown => out.write_all(markdown::tail(&totals, lang).as_bytes()),
+            })
+            .map(drop)
+    });
     if let Err(e) = written {
-        if args.output.is_some() {
-            eprintln!("error: cannot write the report: {e}");
+        if let Some(p) = &args.output {
+            eprintln!("error: cannot write the report: {}: {e}", p.display());
             return exit::USAGE;
         }
         return exit::OK; // stdout closed (a pipe to `head`)
     }
-    if let Some(p) = &args.write_baseline {
-        let entries = results
-            .iter()
-            .flat_map(|r| {
-                r.diagnostics
-                    .iter()
-                    .filter(|d| d.suppressed.is_none())
-                    .map(move |d| entry(&r.path, d))
-            })
-            .collect();
-        if let Err(e) = Baseline::write(p, entries) {
-            eprintln!("error: {e}");
-            return exit::USAGE;
-        }
+    if let Some(p) = &args.write_baseline
+        && let Err(e) = Baseline::write(p, entries)
+    {
+        eprintln!("error: {e}");
+        return exit::USAGE;
     }
-    let (e, w, i) = counts(&results);
-    let skipped = results.iter().filter(|r| r.skipped.is_some()).count();
-    let all = || results.iter().flat_map(|r| &r.diagnostics);
-    let suppressed = all().filter(|d| d.suppressed.is_some()).count();
-    let baselined = all().filter(|d| d.baselined).count();
+    let Totals {
+        files: n,
+        skipped,
+        error: e,
+        warning: w,
+        info: i,
+        suppressed,
+        baselined,
+    } = totals;
     let secs = started.elapsed().as_secs_f64();
     let summary = match lang {
         Lang::Ja => format!(
-            "{}ファイルを検査（{skipped}件スキップ）: エラー{e}件、警告{w}件、情報{i}件、抑制{suppressed}件、ベースライン{baselined}件（{secs:.2}秒）",
-            results.len()
+            "{n}ファイルを検査（{skipped}件スキップ）: エラー{e}件、警告{w}件、情報{i}件、抑制{suppressed}件、ベースライン{baselined}件（{secs:.2}秒）"
         ),
         Lang::En => format!(
-            "checked {} files ({skipped} skipped): {e} errors, {w} warnings, {i} info; {suppressed} suppressed, {baselined} baselined ({secs:.2}s)",
-            results.len()
+            "checked {n} files ({skipped} skipped): {e} errors, {w} warnings, {i} info; {suppressed} suppressed, {baselined} baselined ({secs:.2}s)"
         ),
     };
     eprintln!("{summary}");
-    let failed = all()
-        .filter(|d| d.active())
-        .any(|d| fail_level.fails(d.severity));
+    let failed = [Severity::Error, Severity::Warning, Severity::Info]
+        .into_iter()
+        .any(|s| totals.active(s) > 0 && fail_level.fails(s));
     if failed { exit::FINDINGS } else { exit::OK }
+}
+
+/// How each file's part of the report is rendered (in its worker).
+enum Render {
+    Human,
+    Json,
+    Sarif(sarif::Log),
+    Github,
+    Markdown,
+}
+
+/// What a worker keeps of a checked file: its part of the report and what
+/// the end of the run needs. The document and its findings are dropped.
+struct Done {
+    part: String,
+    /// Its entry in the JSON report's `files`.
+    file: Option<json::FileEntry>,
+    totals: Totals,
+    /// Baseline entries, only for `--write-baseline`.
+    entries: Vec<Entry>,
+}
+
+impl Render {
+    fn done(&self, mut r: FileResult, keep_entries: bool) -> Done {
+        let part = match self {
+            Render::Human => std::mem::take(&mut r.human),
+            Render::Json => json::diagnostics(&r),
+            Render::Sarif(log) => log.results(&r),
+            Render::Github => github::render_file(&r),
+            Render::Markdown => markdown::rows(&r),
+        };
+        let file = matches!(self, Render::Json).then(|| json::FileEntry::of(&r));
+        let entries = if keep_entries {
+            r.diagnostics
+                .iter()
+                .filter(|d| d.suppressed.is_none())
+                .map(|d| entry(&r.path, d))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Done {
+            part,
+            file,
+            totals: Totals::of(&r),
+            entries,
+        }
+    }
+}
+
+/// The walked files that are `out` (by name first, then by canonical path).
+fn same_file(items: &[WalkItem], out: &Path) -> Vec<usize> {
+    let Ok(target) = out.canonicalize() else {
+        return Vec::new(); // not there yet: no document to protect
+    };
+    let names = [out.file_name(), target.file_name()];
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| match item {
+            WalkItem::File(p) => {
+                names.contains(&p.file_name()) && p.canonicalize().is_ok_and(|c| c == target)
+            }
+            WalkItem::Error(..) => false,
+        })
+        .map(|(i, _)| i)
+        .collect()
 }

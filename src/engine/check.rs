@@ -1,9 +1,15 @@
 //! `policylint check`: every document, in parallel, against the compiled
 //! rules; findings located, filtered by configuration, suppressions and the
 //! baseline. Each document is read, checked and dropped inside its worker,
-//! so memory does not grow with the corpus; results are sorted by path, so
-//! the output does not depend on the number of threads.
+//! so memory does not grow with the corpus; results are in order of the
+//! path as shown, so the output does not depend on the number of threads.
+//!
+//! The CLI streams: it sorts the walked items with [`sort_items`], checks
+//! them with [`check_item`] through [`super::ordered::ordered`], and writes
+//! each file's part of the report as soon as the files before it are
+//! written. [`check`] collects every result instead (for library use).
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -102,15 +108,46 @@ pub fn files(opts: &CheckOptions) -> Vec<WalkItem> {
     walk(&opts.paths, &opts.config.include, &opts.config.exclude)
 }
 
-/// Check every walked item; results sorted by path.
+/// The path of a walked item as every report shows it.
+pub fn item_path(item: &WalkItem) -> String {
+    match item {
+        WalkItem::File(p) | WalkItem::Error(p, _) => show(p),
+    }
+}
+
+/// The path of a walked item as shown, borrowed when it can be (for
+/// sorting many paths without a copy of each).
+fn shown(item: &WalkItem) -> Cow<'_, str> {
+    let (WalkItem::File(p) | WalkItem::Error(p, _)) = item;
+    if std::path::MAIN_SEPARATOR != '/' {
+        return Cow::Owned(show(p));
+    }
+    match p.to_string_lossy() {
+        Cow::Borrowed(s) => Cow::Borrowed(s.strip_prefix("./").unwrap_or(s)),
+        Cow::Owned(s) => Cow::Owned(s.strip_prefix("./").map(str::to_string).unwrap_or(s)),
+    }
+}
+
+/// Sort walked items by the path as shown: the order of files in every
+/// report (stable, so that items shown alike keep the walk's order).
+pub fn sort_items(items: &mut [WalkItem]) {
+    items.sort_by(|a, b| shown(a).cmp(&shown(b)));
+}
+
+/// Check one walked item (not counted by `on_file`).
+pub fn check_item(set: &RuleSet, opts: &CheckOptions, item: &WalkItem) -> FileResult {
+    match item {
+        WalkItem::File(p) => check_file(set, opts, p),
+        WalkItem::Error(p, msg) => input_error(p, msg.clone(), opts),
+    }
+}
+
+/// Check every walked item and collect the results, sorted by path.
 pub fn check(set: &RuleSet, opts: &CheckOptions, items: &[WalkItem]) -> Vec<FileResult> {
     let mut results: Vec<FileResult> = items
         .par_iter()
         .map(|item| {
-            let r = match item {
-                WalkItem::File(p) => check_file(set, opts, p),
-                WalkItem::Error(p, msg) => input_error(p, msg.clone(), opts),
-            };
+            let r = check_item(set, opts, item);
             if let Some(f) = opts.on_file {
                 f();
             }
@@ -471,4 +508,33 @@ pub fn counts(results: &[FileResult]) -> (usize, usize, usize) {
         }
     }
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_sort_by_the_path_as_shown() {
+        let f = |s: &str| WalkItem::File(PathBuf::from(s));
+        let mut items = vec![
+            f("./b.md"),
+            f("a/z.md"),
+            WalkItem::Error(PathBuf::from("./a.md"), "gone".into()),
+            f("a.md"),
+            f("a-b/c.md"),
+            f("./個人.md"),
+        ];
+        for i in &items {
+            assert_eq!(shown(i), item_path(i));
+        }
+        sort_items(&mut items);
+        let shown: Vec<String> = items.iter().map(item_path).collect();
+        assert_eq!(
+            shown,
+            ["a-b/c.md", "a.md", "a.md", "a/z.md", "b.md", "個人.md"]
+        );
+        // Stable: the error stays before the file shown alike.
+        assert!(matches!(items[1], WalkItem::Error(..)));
+    }
 }

@@ -6,6 +6,7 @@ pub mod check;
 pub mod eval;
 pub mod finding;
 pub mod matcher;
+pub mod ordered;
 pub mod suppress;
 pub mod testing;
 

@@ -18,33 +18,36 @@ fn prop(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(results: &[FileResult]) -> String {
+/// The workflow commands of one file's active findings.
+pub fn render_file(r: &FileResult) -> String {
     let mut out = String::new();
-    for r in results {
-        for d in r.diagnostics.iter().filter(|d| d.active()) {
-            let level = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "notice",
-            };
-            let mut msg = d.message.clone();
-            if let Some(c) = &d.cite {
-                msg.push_str(&format!(" ({c})"));
-            }
-            let _ = writeln!(
-                out,
-                "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-                prop(&r.path),
-                d.start.line,
-                d.start.column,
-                d.end.line,
-                d.end.column,
-                prop(&d.rule),
-                data(&msg)
-            );
+    for d in r.diagnostics.iter().filter(|d| d.active()) {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut msg = d.message.clone();
+        if let Some(c) = &d.cite {
+            msg.push_str(&format!(" ({c})"));
         }
+        let _ = writeln!(
+            out,
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            prop(&r.path),
+            d.start.line,
+            d.start.column,
+            d.end.line,
+            d.end.column,
+            prop(&d.rule),
+            data(&msg)
+        );
     }
     out
+}
+
+pub fn render(results: &[FileResult]) -> String {
+    results.iter().map(render_file).collect()
 }
 
 #[cfg(test)]

@@ -1,10 +1,17 @@
 //! `--format json`: the contract in docs/json.md. Lines and columns are
 //! 1-based and count Unicode scalar values; offsets are bytes of the
 //! original file.
+//!
+//! The report is written as it is produced: `version`, then `diagnostics`
+//! file by file, then the (small) `files` list and the `summary`. The bytes
+//! are those of `serde_json::to_string_pretty` of the whole report.
+
+use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::engine::check::{FileResult, Pos, counts};
+use super::stream::{Frame, Totals, Writer, indent};
+use crate::engine::check::{FileResult, Pos};
 
 #[derive(Serialize)]
 struct JsonFile<'a> {
@@ -49,67 +56,248 @@ struct Summary {
     baselined: usize,
 }
 
-#[derive(Serialize)]
-struct Report<'a> {
-    version: u32,
-    files: Vec<JsonFile<'a>>,
-    diagnostics: Vec<JsonDiag<'a>>,
-    summary: Summary,
+/// Where the diagnostics go: inside the top-level object, before `files`.
+pub fn frame() -> Frame {
+    Frame {
+        head: "{\n  \"version\": 1,\n  \"diagnostics\": [".into(),
+        first: "\n".into(),
+        between: ",\n".into(),
+        after_some: "\n  ]".into(),
+        after_none: "]".into(),
+    }
 }
 
+fn json_diags(r: &FileResult) -> impl Iterator<Item = JsonDiag<'_>> {
+    r.diagnostics
+        .iter()
+        .filter(|d| !d.baselined)
+        .map(|d| JsonDiag {
+            rule: &d.rule,
+            severity: d.severity.name(),
+            message: &d.message,
+            path: &r.path,
+            start: d.start,
+            end: d.end,
+            missing: &d.missing,
+            found: &d.found,
+            labels: d
+                .labels
+                .iter()
+                .map(|l| JsonLabel {
+                    message: &l.message,
+                    start: l.start,
+                    end: l.end,
+                })
+                .collect(),
+            cite: d.cite.as_deref(),
+            help: d.help.as_deref(),
+            url: d.url.as_deref(),
+            suppressed: d.suppressed.as_deref(),
+            fingerprint: &d.fingerprint,
+        })
+}
+
+/// The elements of `diagnostics` for one file (baselined ones are left
+/// out), indented for their place in the report and joined by `,\n`.
+pub fn diagnostics(r: &FileResult) -> String {
+    let mut out = String::new();
+    for j in json_diags(r) {
+        if !out.is_empty() {
+            out.push_str(",\n");
+        }
+        out.push_str(&indent(&pretty(&j), "    "));
+    }
+    out
+}
+
+/// What `files` says of one file besides its path: kept, small, until the
+/// end of the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    pub format: Option<&'static str>,
+    pub encoding: Option<&'static str>,
+    pub skipped: Option<Box<str>>,
+}
+
+impl FileEntry {
+    pub fn of(r: &FileResult) -> FileEntry {
+        FileEntry {
+            format: r.format,
+            encoding: r.encoding,
+            skipped: r.skipped.as_deref().map(Box::from),
+        }
+    }
+}
+
+/// What follows the diagnostics: `files` (each file's path and entry, in
+/// order) and `summary`.
+pub fn write_tail<'a, W: Write + ?Sized, P: AsRef<str>>(
+    out: &mut W,
+    files: impl IntoIterator<Item = (P, &'a FileEntry)>,
+    t: &Totals,
+) -> io::Result<()> {
+    out.write_all(b",\n  \"files\": [")?;
+    let mut some = false;
+    for (path, e) in files {
+        out.write_all(if some { b",\n" } else { b"\n" })?;
+        some = true;
+        let entry = JsonFile {
+            path: path.as_ref(),
+            format: e.format,
+            encoding: e.encoding,
+            skipped: e.skipped.as_deref(),
+        };
+        out.write_all(indent(&pretty(&entry), "    ").as_bytes())?;
+    }
+    out.write_all(if some { b"\n  ]" } else { b"]" })?;
+    let summary = Summary {
+        files: t.files,
+        error: t.error,
+        warning: t.warning,
+        info: t.info,
+        suppressed: t.suppressed,
+        baselined: t.baselined,
+    };
+    write!(
+        out,
+        ",\n  \"summary\": {}\n}}\n",
+        indent(&pretty(&summary), "  ").trim_start()
+    )
+}
+
+fn pretty<T: Serialize>(v: &T) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+/// The whole report of collected results (what the CLI streams).
 pub fn render(results: &[FileResult]) -> String {
-    let (error, warning, info) = counts(results);
-    let all = || {
-        results
-            .iter()
-            .flat_map(|r| r.diagnostics.iter().map(move |d| (r, d)))
-    };
-    let report = Report {
-        version: 1,
-        files: results
-            .iter()
-            .map(|r| JsonFile {
-                path: &r.path,
-                format: r.format,
-                encoding: r.encoding,
-                skipped: r.skipped.as_deref(),
-            })
-            .collect(),
-        diagnostics: all()
-            .filter(|(_, d)| !d.baselined)
-            .map(|(r, d)| JsonDiag {
-                rule: &d.rule,
-                severity: d.severity.name(),
-                message: &d.message,
-                path: &r.path,
-                start: d.start,
-                end: d.end,
-                missing: &d.missing,
-                found: &d.found,
-                labels: d
-                    .labels
-                    .iter()
-                    .map(|l| JsonLabel {
-                        message: &l.message,
-                        start: l.start,
-                        end: l.end,
-                    })
-                    .collect(),
-                cite: d.cite.as_deref(),
-                help: d.help.as_deref(),
-                url: d.url.as_deref(),
-                suppressed: d.suppressed.as_deref(),
-                fingerprint: &d.fingerprint,
-            })
-            .collect(),
-        summary: Summary {
-            files: results.len(),
-            error,
-            warning,
-            info,
-            suppressed: all().filter(|(_, d)| d.suppressed.is_some()).count(),
-            baselined: all().filter(|(_, d)| d.baselined).count(),
-        },
-    };
-    serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
+    let mut w = Writer::new(Vec::new(), frame());
+    let mut totals = Totals::default();
+    for r in results {
+        // Writing into a Vec cannot fail.
+        let _ = w.file(&diagnostics(r));
+        totals.add(r);
+    }
+    let entries: Vec<FileEntry> = results.iter().map(FileEntry::of).collect();
+    let files = results.iter().map(|r| r.path.as_str()).zip(&entries);
+    let out = w
+        .finish(|out| write_tail(out, files, &totals))
+        .unwrap_or_default();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::check::{Diag, DiagLabel};
+    use crate::rules::Severity;
+
+    fn diag(rule: &str, suppressed: Option<&str>, baselined: bool) -> Diag {
+        let p = |line, column, offset| Pos {
+            line,
+            column,
+            offset,
+        };
+        Diag {
+            rule: rule.into(),
+            severity: Severity::Warning,
+            kind: None,
+            message: "メッセージ \"quoted\"\nline".into(),
+            label: "l".into(),
+            start: p(1, 2, 3),
+            end: p(4, 5, 6),
+            span: 3..6,
+            labels: vec![DiagLabel {
+                message: "ここ".into(),
+                start: p(1, 1, 0),
+                end: p(1, 2, 1),
+                span: 0..1,
+            }],
+            missing: vec!["a".into(), "b".into()],
+            found: Vec::new(),
+            cite: Some("第1条".into()),
+            help: None,
+            url: None,
+            suppressed: suppressed.map(str::to_string),
+            baselined,
+            fingerprint: "0123456789abcdef".into(),
+        }
+    }
+
+    fn file(path: &str, diagnostics: Vec<Diag>, skipped: Option<&str>) -> FileResult {
+        FileResult {
+            path: path.into(),
+            format: skipped.is_none().then_some("markdown"),
+            encoding: skipped.is_none().then_some("UTF-8"),
+            skipped: skipped.map(str::to_string),
+            diagnostics,
+            human: String::new(),
+        }
+    }
+
+    fn json_file(r: &FileResult) -> JsonFile<'_> {
+        JsonFile {
+            path: &r.path,
+            format: r.format,
+            encoding: r.encoding,
+            skipped: r.skipped.as_deref(),
+        }
+    }
+
+    /// The report as one `serde_json` value, in the documented key order.
+    fn whole(results: &[FileResult]) -> String {
+        #[derive(Serialize)]
+        struct Report<'a> {
+            version: u32,
+            diagnostics: Vec<JsonDiag<'a>>,
+            files: Vec<JsonFile<'a>>,
+            summary: Summary,
+        }
+        let mut t = Totals::default();
+        results.iter().for_each(|r| t.add(r));
+        let report = Report {
+            version: 1,
+            diagnostics: results.iter().flat_map(json_diags).collect(),
+            files: results.iter().map(json_file).collect(),
+            summary: Summary {
+                files: t.files,
+                error: t.error,
+                warning: t.warning,
+                info: t.info,
+                suppressed: t.suppressed,
+                baselined: t.baselined,
+            },
+        };
+        pretty(&report) + "\n"
+    }
+
+    #[test]
+    fn streamed_bytes_are_serde_pretty_bytes() {
+        let cases = vec![
+            vec![],
+            vec![file("a.md", vec![], None)],
+            vec![file("logo.png", vec![], Some("binary file"))],
+            vec![
+                file("a.md", vec![diag("x/a", None, false)], None),
+                file("b.md", vec![], None),
+                file(
+                    "c.md",
+                    vec![
+                        diag("x/b", Some("理由"), false),
+                        diag("x/c", None, true),
+                        diag("x/d", None, false),
+                    ],
+                    None,
+                ),
+                file("d.md", vec![diag("x/e", None, true)], None),
+            ],
+        ];
+        for results in cases {
+            let streamed = render(&results);
+            assert_eq!(streamed, whole(&results));
+            let v: serde_json::Value = serde_json::from_str(&streamed).unwrap();
+            let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+            assert_eq!(keys.len(), 4);
+        }
+    }
 }

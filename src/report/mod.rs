@@ -21,4 +21,5 @@ pub mod markdown;
 pub mod outline;
 pub mod sarif;
 pub mod snippet;
+pub mod stream;
 pub mod test_report;

@@ -2,8 +2,12 @@
 //! Unicode code points (`columnKind`), rule metadata is in
 //! `tool.driver.rules`, and each result has a stable partial fingerprint.
 
+use std::collections::HashMap;
+use std::io::Write;
+
 use serde_json::{Value, json};
 
+use super::stream::{Frame, Writer, indent};
 use crate::engine::check::{Diag, DiagLabel, FileResult};
 use crate::rules::{Lang, RuleSet, Severity};
 
@@ -91,8 +95,47 @@ fn result(path: &str, d: &Diag, rule_index: Option<usize>) -> Value {
     r
 }
 
-/// The SARIF log of a run.
-pub fn render(set: &RuleSet, results: &[FileResult], lang: Lang) -> String {
+/// Descriptors for policylint's own diagnostics: always listed after the
+/// rules', so that each result's `ruleIndex` is known when it is written.
+const OWN: [(&str, &str, &str); 4] = [
+    (
+        "policylint/input",
+        "A document could not be read or decoded",
+        "error",
+    ),
+    (
+        "policylint/unused-suppression",
+        "A suppression comment suppresses nothing",
+        "warning",
+    ),
+    (
+        "policylint/timeout",
+        "A document took longer than its time budget; some rules were not evaluated",
+        "error",
+    ),
+    (
+        "policylint/more",
+        "More findings in a document than the per-file limit",
+        "note",
+    ),
+];
+
+/// A SARIF log, written as the run goes: the run-level parts do not depend
+/// on the results, which come file by file.
+pub struct Log {
+    /// Rule id to its index in `tool.driver.rules`.
+    index: HashMap<String, usize>,
+    head: String,
+    tail: String,
+}
+
+/// Where the results go: `runs[0].results`, with keys in the order
+/// `serde_json` writes them (sorted), so the bytes are those of
+/// `serde_json::to_string_pretty` of the whole log.
+const RESULTS: &str = "\n      \"results\": []";
+
+/// `tool.driver.rules`, and the rule id of each descriptor.
+fn descriptors(set: &RuleSet, lang: Lang) -> (Vec<Value>, Vec<String>) {
     let mut rules: Vec<&crate::rules::Rule> = set.rules.iter().collect();
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     let mut descriptors: Vec<Value> = rules
@@ -126,53 +169,23 @@ pub fn render(set: &RuleSet, results: &[FileResult], lang: Lang) -> String {
         })
         .collect();
     let mut ids: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
-    // Diagnostics of policylint itself get descriptors too.
-    for (id, text) in [
-        (
-            "policylint/input",
-            "A document could not be read or decoded",
-        ),
-        (
-            "policylint/unused-suppression",
-            "A suppression comment suppresses nothing",
-        ),
-        (
-            "policylint/timeout",
-            "A document took longer than its time budget; some rules were not evaluated",
-        ),
-        (
-            "policylint/more",
-            "More findings in a document than the per-file limit",
-        ),
-    ] {
-        if results
-            .iter()
-            .flat_map(|r| &r.diagnostics)
-            .any(|d| d.rule == id)
-        {
-            descriptors.push(json!({
-                "id": id,
-                "shortDescription": { "text": text },
-                "defaultConfiguration": { "level": match id {
-                    "policylint/input" | "policylint/timeout" => "error",
-                    "policylint/more" => "note",
-                    _ => "warning",
-                } },
-            }));
-            ids.push(id.to_string());
+    for (id, text, level) in OWN {
+        if ids.iter().any(|i| i == id) {
+            continue;
         }
+        descriptors.push(json!({
+            "id": id,
+            "shortDescription": { "text": text },
+            "defaultConfiguration": { "level": level },
+        }));
+        ids.push(id.to_string());
     }
-    let results_json: Vec<Value> = results
-        .iter()
-        .flat_map(|r| {
-            r.diagnostics
-                .iter()
-                .filter(|d| !d.baselined)
-                .map(|d| result(&r.path, d, ids.iter().position(|i| *i == d.rule)))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let log = json!({
+    (descriptors, ids)
+}
+
+/// The whole log, with these results.
+fn log(descriptors: Vec<Value>, results: Vec<Value>) -> Value {
+    json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -183,10 +196,73 @@ pub fn render(set: &RuleSet, results: &[FileResult], lang: Lang) -> String {
                 "rules": descriptors,
             }},
             "columnKind": "unicodeCodePoints",
-            "results": results_json,
+            "results": results,
         }]
-    });
-    serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
+    })
+}
+
+impl Log {
+    pub fn new(set: &RuleSet, lang: Lang) -> Log {
+        let (descriptors, ids) = descriptors(set, lang);
+        let mut index = HashMap::with_capacity(ids.len());
+        for (i, id) in ids.into_iter().enumerate() {
+            index.entry(id).or_insert(i);
+        }
+        let text =
+            serde_json::to_string_pretty(&log(descriptors, Vec::new())).unwrap_or_default() + "\n";
+        let at = text.find(RESULTS).unwrap_or(text.len());
+        let cut = (at + RESULTS.len() - 1).min(text.len());
+        Log {
+            index,
+            head: text[..cut].to_string(),
+            tail: text.get(cut + 1..).unwrap_or_default().to_string(),
+        }
+    }
+
+    /// Where the results go.
+    pub fn frame(&self) -> Frame {
+        Frame {
+            head: self.head.clone(),
+            first: "\n".into(),
+            between: ",\n".into(),
+            after_some: "\n      ]".into(),
+            after_none: "]".into(),
+        }
+    }
+
+    /// The results of one file (baselined findings are left out), indented
+    /// for their place and joined by `,\n`.
+    pub fn results(&self, r: &FileResult) -> String {
+        let mut out = String::new();
+        for d in r.diagnostics.iter().filter(|d| !d.baselined) {
+            let v = result(&r.path, d, self.index.get(&d.rule).copied());
+            if !out.is_empty() {
+                out.push_str(",\n");
+            }
+            let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+            out.push_str(&indent(&text, "        "));
+        }
+        out
+    }
+
+    /// What follows the results: the tool and the rest of the log.
+    pub fn tail(&self) -> &str {
+        &self.tail
+    }
+}
+
+/// The SARIF log of collected results (what the CLI streams).
+pub fn render(set: &RuleSet, results: &[FileResult], lang: Lang) -> String {
+    let log = Log::new(set, lang);
+    let mut w = Writer::new(Vec::new(), log.frame());
+    for r in results {
+        // Writing into a Vec cannot fail.
+        let _ = w.file(&log.results(r));
+    }
+    let out = w
+        .finish(|out| out.write_all(log.tail().as_bytes()))
+        .unwrap_or_default();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -198,5 +274,90 @@ mod tests {
         assert_eq!(uri("docs/privacy policy.md"), "docs/privacy%20policy.md");
         assert_eq!(uri("a/個人.txt"), "a/%E5%80%8B%E4%BA%BA.txt");
         assert_eq!(uri("a#b?.md"), "a%23b%3F.md");
+    }
+
+    fn builtin() -> RuleSet {
+        let mut l = crate::rules::Loader::new();
+        l.add_builtin();
+        l.compile()
+            .unwrap_or_else(|_| panic!("the built-in pack compiles"))
+    }
+
+    fn file(path: &str, rules: &[(&str, bool)]) -> FileResult {
+        let at = crate::engine::check::Pos {
+            line: 3,
+            column: 2,
+            offset: 7,
+        };
+        FileResult {
+            path: path.into(),
+            format: Some("text"),
+            encoding: Some("UTF-8"),
+            skipped: None,
+            diagnostics: rules
+                .iter()
+                .map(|(rule, baselined)| Diag {
+                    rule: rule.to_string(),
+                    severity: Severity::Error,
+                    kind: None,
+                    message: "m \"q\"".into(),
+                    label: "l".into(),
+                    start: at,
+                    end: at,
+                    span: 0..0,
+                    labels: vec![DiagLabel {
+                        message: "ここ".into(),
+                        start: at,
+                        end: at,
+                        span: 0..0,
+                    }],
+                    missing: vec!["x".into()],
+                    found: Vec::new(),
+                    cite: None,
+                    help: None,
+                    url: None,
+                    suppressed: Some(String::new()),
+                    baselined: *baselined,
+                    fingerprint: "0123456789abcdef".into(),
+                })
+                .collect(),
+            human: String::new(),
+        }
+    }
+
+    #[test]
+    fn streamed_bytes_are_serde_pretty_bytes() {
+        let set = builtin();
+        let (descriptors, ids) = descriptors(&set, Lang::En);
+        assert_eq!(ids.len(), set.rules.len() + OWN.len());
+        let cases = vec![
+            vec![],
+            vec![file("a.md", &[])],
+            vec![
+                file(
+                    "a b.md",
+                    &[("appi/joint-use", false), ("policylint/more", false)],
+                ),
+                file("b.md", &[("policylint/input", true)]),
+                file(
+                    "c.md",
+                    &[("nope/unknown", false), ("policylint/input", false)],
+                ),
+            ],
+        ];
+        for results in cases {
+            let all: Vec<Value> = results
+                .iter()
+                .flat_map(|r| {
+                    r.diagnostics
+                        .iter()
+                        .filter(|d| !d.baselined)
+                        .map(|d| result(&r.path, d, ids.iter().position(|i| *i == d.rule)))
+                })
+                .collect();
+            let whole =
+                serde_json::to_string_pretty(&log(descriptors.clone(), all)).unwrap() + "\n";
+            assert_eq!(render(&set, &results, Lang::En), whole);
+        }
     }
 }
