@@ -1,6 +1,9 @@
 //! Embed the rule packs under `rules/` into the binary, so that
 //! `policylint check` works with no configuration and no files.
 
+// A build script reports failure by panicking: cargo shows the message.
+#![allow(clippy::expect_used)]
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -27,7 +30,7 @@ fn main() {
     collect(&rules, &mut files);
     files.sort();
     let mut src = String::from(
-        "/// Rule files embedded from `rules/`: (name relative to `rules/`, text).\npub static FILES: &[(&str, &str)] = &[\n",
+        "/// Rule files embedded from `rules/`: (name relative to `rules/`, text).\npub(super) static FILES: &[(&str, &str)] = &[\n",
     );
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());

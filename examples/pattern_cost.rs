@@ -1,3 +1,8 @@
+//! Where checking time goes, by format and by pattern, over a directory:
+//! a measuring tool run by hand (`cargo run --release --example
+//! pattern_cost -- DIR`), so it may stop at the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use policylint::document::Document;
 use policylint::rules::Loader;
 use std::time::{Duration, Instant};
@@ -43,9 +48,7 @@ fn main() {
     let t = Instant::now();
     let mut nf = 0;
     for d in &docs {
-        nf += policylint::engine::eval::Evaluator::new(&set, d, policylint::rules::Lang::Ja)
-            .run_all()
-            .len();
+        nf += policylint::engine::Evaluator::new(&set, d).run_all().len();
     }
     println!(
         "read {:?} load {:?} eval {:?} findings {nf}",
@@ -78,7 +81,7 @@ fn main() {
         let d = set.patterns.describe(*i as u32);
         let full = matches!(
             set.patterns.plan(*i as u32),
-            Some(policylint::engine::matcher::Plan::Full)
+            Some(policylint::pattern::Plan::Full)
         );
         println!(
             "{:>8.1}ms {:>7} {} {:.70}",

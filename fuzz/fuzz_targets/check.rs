@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use policylint::Document;
 use policylint::engine::Evaluator;
-use policylint::rules::{Lang, Loader, RuleSet};
+use policylint::rules::{Loader, RuleSet};
 
 fn rules() -> &'static RuleSet {
     static SET: OnceLock<RuleSet> = OnceLock::new();
@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&sel, rest)) = data.split_first() else { return };
     let name = ["doc.txt", "doc.md", "doc.html"][usize::from(sel) % 3];
     let Ok(doc) = Document::from_bytes(Path::new(name), rest) else { return };
-    for f in Evaluator::new(rules(), &doc, Lang::Ja).run_all() {
+    for f in Evaluator::new(rules(), &doc).run_all() {
         assert!(f.span.start <= f.span.end && f.span.end <= doc.text.len());
         assert!(doc.text.is_char_boundary(f.span.start) && doc.text.is_char_boundary(f.span.end));
         for l in &f.labels {

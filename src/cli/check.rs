@@ -14,21 +14,18 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
+use super::config::{Config, ConfigError, FailLevel};
 use super::ruleargs::{LangArg, render_errors};
-use super::{exit, stderr_color};
-use crate::config::{Config, ConfigError, FailLevel};
-use crate::engine::baseline::{Baseline, Entry};
-use crate::engine::check::{
-    CheckOptions, FileResult, check_item, entry, files, item_path, sort_items,
-};
-use crate::engine::ordered::ordered;
-use crate::report::stream::{Frame, Totals, Writer};
-use crate::report::{github, human, json, markdown, sarif};
-use crate::rules::{Lang, Loader, Severity};
-use crate::source::walk::WalkItem;
+use super::stderr_color;
+use crate::{Error, Outcome};
+use policylint::engine::baseline::{Baseline, Entry};
+use policylint::engine::{Checked, Engine, Printer, entry};
+use policylint::report::{Format, Printed, Report, human};
+use policylint::rules::{Lang, Loader, Severity};
+use policylint::source::walk::WalkItem;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum OutFormat {
+pub(crate) enum OutFormat {
     Human,
     Json,
     Sarif,
@@ -37,7 +34,7 @@ pub enum OutFormat {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Files and directories to check (default: the current directory).
     paths: Vec<PathBuf>,
     /// Configuration file (default: policylint.toml here or in a parent directory).
@@ -97,7 +94,7 @@ fn config_errors(errs: &[ConfigError]) -> String {
     out
 }
 
-pub fn run(args: &CheckArgs) -> u8 {
+pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     let started = Instant::now();
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     // A config found here is shown relative to here.
@@ -105,51 +102,40 @@ pub fn run(args: &CheckArgs) -> u8 {
         Config::discover(&cwd).map(|p| p.strip_prefix(&cwd).map(PathBuf::from).unwrap_or(p))
     });
     let mut config = match &config_path {
-        Some(p) => match Config::load(p) {
-            Ok(c) => c,
-            Err(errs) => {
-                eprint!("{}", config_errors(&errs));
-                return exit::USAGE;
-            }
-        },
+        Some(p) => Config::load(p).map_err(|errs| Error::Usage(config_errors(&errs)))?,
         None => Config::default(),
     };
+    let settings = &mut config.settings;
     if let Some(m) = args.max_file_size {
-        config.max_file_size = m;
+        settings.max_file_size = m;
     }
     if let Some(m) = args.max_diagnostics {
-        config.max_diagnostics = m.max(1);
+        settings.max_diagnostics = m.max(1);
     }
     if let Some(t) = args.file_timeout.filter(|t| *t > 0.0) {
-        config.file_timeout = t;
+        settings.file_timeout = t;
     }
     let mut loader = Loader::new();
     if config.builtin && !args.no_builtin {
         loader.add_builtin();
     }
     for p in config.packs.iter().chain(&args.rules) {
-        if let Err(e) = loader.add_path(p) {
-            eprintln!("error: {e}");
-            return exit::USAGE;
-        }
+        loader
+            .add_path(p)
+            .map_err(|e| Error::Usage(format!("error: {e}\n")))?;
     }
-    let set = match loader.compile() {
-        Ok(s) => s,
-        Err(errs) => {
-            eprint!("{}", render_errors(&errs, stderr_color()));
-            return exit::USAGE;
-        }
-    };
+    let set = loader
+        .compile()
+        .map_err(|errs| Error::Usage(render_errors(&errs, stderr_color())))?;
     if set.rules.is_empty() {
-        eprintln!(
-            "error: no rules loaded: the built-in packs are off or empty; add a pack with --rules PATH"
-        );
-        return exit::USAGE;
+        return Err(Error::Usage(
+            "error: no rules loaded: the built-in packs are off or empty; add a pack with --rules PATH\n"
+                .into(),
+        ));
     }
     let unknown = config.check_rule_ids(&set);
     if !unknown.is_empty() {
-        eprint!("{}", config_errors(&unknown));
-        return exit::USAGE;
+        return Err(Error::Usage(config_errors(&unknown)));
     }
     let lang = args
         .lang
@@ -161,39 +147,34 @@ pub fn run(args: &CheckArgs) -> u8 {
         .as_deref()
         .and_then(FailLevel::parse)
         .or(config.fail_level)
-        .unwrap_or(FailLevel::At(crate::rules::Severity::Error));
+        .unwrap_or(FailLevel::At(Severity::Error));
     let baseline = match &args.baseline {
-        Some(p) => match Baseline::load(p) {
-            Ok(b) => Some(Mutex::new(b)),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return exit::USAGE;
-            }
-        },
+        Some(p) => Some(Mutex::new(
+            Baseline::load(p).map_err(|e| Error::Usage(format!("error: {e}\n")))?,
+        )),
         None => None,
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let style = (args.format == OutFormat::Human).then(|| human::Style {
-        color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
-        width: if to_terminal { 100 } else { 80 },
-        lang,
-    });
+    let format = match args.format {
+        OutFormat::Human => Format::Human(human::Style {
+            color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
+            width: if to_terminal { 100 } else { 80 },
+        }),
+        OutFormat::Json => Format::Json,
+        OutFormat::Sarif => Format::Sarif,
+        OutFormat::Github => Format::Github,
+        OutFormat::Markdown => Format::Markdown,
+    };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
-    let mut opts = CheckOptions {
-        paths,
-        config: &config,
-        lang,
-        baseline: baseline.as_ref(),
-        human: style,
-        on_file: None,
-    };
-    let mut items = files(&opts);
-    // The order of files in every report.
-    sort_items(&mut items);
+    let mut engine = Engine::new(&set, config.settings.clone());
+    if let Some(b) = &baseline {
+        engine = engine.with_baseline(b);
+    }
+    let items = engine.files(&paths);
     let bar = (std::io::stderr().is_terminal() && items.len() > 200).then(|| {
         let b = indicatif::ProgressBar::new(items.len() as u64);
         b.set_style(
@@ -202,35 +183,22 @@ pub fn run(args: &CheckArgs) -> u8 {
         );
         b
     });
-    let tick = || {
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
-    };
-    opts.on_file = Some(&tick);
-    let render = match args.format {
-        OutFormat::Human => Render::Human,
-        OutFormat::Json => Render::Json,
-        OutFormat::Sarif => Render::Sarif(sarif::Log::new(&set, lang)),
-        OutFormat::Github => Render::Github,
-        OutFormat::Markdown => Render::Markdown,
-    };
-    let keep_entries = args.write_baseline.is_some();
-    let check_one = |i: usize| {
-        let r = check_item(&set, &opts, &items[i]);
-        tick();
-        render.done(r, keep_entries)
+    let report = Report::new(format, &set, lang);
+    let printer = Cli {
+        report: &report,
+        keep_entries: args.write_baseline.is_some(),
+        bar: bar.as_ref(),
+        early: Mutex::new(HashMap::new()),
     };
     // A report that overwrites one of the documents: check those first, so
     // that they are read as they were, not as an emptied report.
-    let early: Mutex<HashMap<usize, Done>> = Mutex::new(match &args.output {
-        Some(out) => same_file(&items, out)
-            .into_iter()
-            .map(|i| (i, check_one(i)))
-            .collect(),
-        None => HashMap::new(),
-    });
-    let has_early = !early.lock().unwrap_or_else(|e| e.into_inner()).is_empty();
+    if let Some(out) = &args.output {
+        let mut early = printer.early.lock().unwrap_or_else(|e| e.into_inner());
+        for i in same_file(&items, out) {
+            let part = engine.check_item(&items[i], |c| printer.print_now(&c));
+            early.insert(c_path(&items[i]), part);
+        }
+    }
     let out: Box<dyn Write> = match &args.output {
         Some(p) => match std::fs::File::create(p) {
             Ok(f) => Box::new(BufWriter::with_capacity(1 << 16, f)),
@@ -238,146 +206,89 @@ pub fn run(args: &CheckArgs) -> u8 {
                 if let Some(b) = &bar {
                     b.finish_and_clear();
                 }
-                eprintln!("error: cannot write the report: {}: {e}", p.display());
-                return exit::USAGE;
+                return Err(Error::Usage(format!(
+                    "error: cannot write the report: {}: {e}\n",
+                    p.display()
+                )));
             }
         },
         None => Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
     };
-    let frame = match &render {
-        Render::Human | Render::Github => Frame::default(),
-        Render::Json => json::frame(),
-        Render::Sarif(log) => log.frame(),
-        Render::Markdown => markdown::frame(lang),
-    };
-    let mut writer = Writer::new(out, frame);
-    let mut totals = Totals::default();
-    // The JSON report's `files` come after the diagnostics: keep what they
-    // say besides the path (the path is the item's).
-    let mut file_entries: Vec<json::FileEntry> = Vec::new();
-    if matches!(render, Render::Json) {
-        file_entries.reserve_exact(items.len());
-    }
+    let mut writer = report.writer(out);
     let mut entries = Vec::new();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .ok();
-    let streamed = ordered(
-        pool.as_ref(),
-        items.len(),
-        |i| {
-            if has_early {
-                let done = early.lock().unwrap_or_else(|e| e.into_inner()).remove(&i);
-                if let Some(d) = done {
-                    return d;
-                }
-            }
-            check_one(i)
-        },
-        |d: Done| -> std::io::Result<()> {
-            // On a terminal, each file's findings show as soon as they are
-            // known, without breaking the progress bar.
-            if to_terminal {
-                match &bar {
-                    Some(b) => b.suspend(|| writer.file(&d.part).and_then(|()| writer.flush()))?,
-                    None => writer.file(&d.part).and_then(|()| writer.flush())?,
-                }
-            } else {
-                writer.file(&d.part)?;
-            }
-            totals.merge(&d.totals);
-            file_entries.extend(d.file);
-            entries.extend(d.entries);
-            Ok(())
-        },
-    );
+    let streamed = engine.run(&items, args.threads, &printer, &mut |done: Done| {
+        entries.extend(done.entries);
+        // On a terminal, each file's findings show as soon as they are
+        // known, without breaking the progress bar.
+        let write = || {
+            policylint::engine::Sink::write(&mut writer, done.part)?;
+            if to_terminal { writer.flush() } else { Ok(()) }
+        };
+        match &bar {
+            Some(b) if to_terminal => b.suspend(write),
+            _ => write(),
+        }
+    });
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let written = streamed.and_then(|()| {
-        writer
-            .finish(|out| match &render {
-                Render::Human | Render::Github => Ok(()),
-                Render::Json => {
-                    let paths = items.iter().map(item_path);
-                    let files = paths.zip(&file_entries);
-                    json::write_tail(out, files, &totals)
-                }
-                Render::Sarif(log) => out.write_all(log.tail().as_bytes()),
-                Render::Markdown => out.write_all(markdown::tail(&totals, lang).as_bytes()),
-            })
-            .map(drop)
-    });
-    if let Err(e) = written {
-        if let Some(p) = &args.output {
-            eprintln!("error: cannot write the report: {}: {e}", p.display());
-            return exit::USAGE;
+    let totals = match streamed.and_then(|()| writer.finish()) {
+        Ok(t) => t,
+        Err(e) => {
+            if let Some(p) = &args.output {
+                return Err(Error::Usage(format!(
+                    "error: cannot write the report: {}: {e}\n",
+                    p.display()
+                )));
+            }
+            return Ok(Outcome::Clean); // stdout closed (a pipe to `head`)
         }
-        return exit::OK; // stdout closed (a pipe to `head`)
-    }
-    if let Some(p) = &args.write_baseline
-        && let Err(e) = Baseline::write(p, entries)
-    {
-        eprintln!("error: {e}");
-        return exit::USAGE;
-    }
-    let Totals {
-        files: n,
-        skipped,
-        error: e,
-        warning: w,
-        info: i,
-        suppressed,
-        baselined,
-    } = totals;
-    let secs = started.elapsed().as_secs_f64();
-    let summary = match lang {
-        Lang::Ja => format!(
-            "{n}ファイルを検査（{skipped}件スキップ）: エラー{e}件、警告{w}件、情報{i}件、抑制{suppressed}件、ベースライン{baselined}件（{secs:.2}秒）"
-        ),
-        Lang::En => format!(
-            "checked {n} files ({skipped} skipped): {e} errors, {w} warnings, {i} info; {suppressed} suppressed, {baselined} baselined ({secs:.2}s)"
-        ),
     };
-    eprintln!("{summary}");
+    if let Some(p) = &args.write_baseline {
+        Baseline::write(p, entries).map_err(|e| Error::Usage(format!("error: {e}\n")))?;
+    }
+    eprintln!(
+        "{}",
+        report
+            .texts()
+            .summary(&totals, started.elapsed().as_secs_f64())
+    );
     let failed = [Severity::Error, Severity::Warning, Severity::Info]
         .into_iter()
         .any(|s| totals.active(s) > 0 && fail_level.fails(s));
-    if failed { exit::FINDINGS } else { exit::OK }
+    Ok(if failed {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
 }
 
-/// How each file's part of the report is rendered (in its worker).
-enum Render {
-    Human,
-    Json,
-    Sarif(sarif::Log),
-    Github,
-    Markdown,
+/// The path of a walked item as shown.
+fn c_path(item: &WalkItem) -> String {
+    policylint::engine::item_path(item)
 }
 
-/// What a worker keeps of a checked file: its part of the report and what
-/// the end of the run needs. The document and its findings are dropped.
+/// What a worker keeps of a checked file: its part of the report and the
+/// baseline entries `--write-baseline` needs. The document is dropped.
 struct Done {
-    part: String,
-    /// Its entry in the JSON report's `files`.
-    file: Option<json::FileEntry>,
-    totals: Totals,
-    /// Baseline entries, only for `--write-baseline`.
+    part: Printed,
     entries: Vec<Entry>,
 }
 
-impl Render {
-    fn done(&self, mut r: FileResult, keep_entries: bool) -> Done {
-        let part = match self {
-            Render::Human => std::mem::take(&mut r.human),
-            Render::Json => json::diagnostics(&r),
-            Render::Sarif(log) => log.results(&r),
-            Render::Github => github::render_file(&r),
-            Render::Markdown => markdown::rows(&r),
-        };
-        let file = matches!(self, Render::Json).then(|| json::FileEntry::of(&r));
-        let entries = if keep_entries {
+/// The report's printer, plus what the command adds: baseline entries, the
+/// progress bar, and the parts printed before the run.
+struct Cli<'a> {
+    report: &'a Report<'a>,
+    keep_entries: bool,
+    bar: Option<&'a indicatif::ProgressBar>,
+    /// Parts of documents that the report file overwrites, by path.
+    early: Mutex<HashMap<String, Done>>,
+}
+
+impl Cli<'_> {
+    fn print_now(&self, c: &Checked<'_>) -> Done {
+        let entries = if self.keep_entries {
+            let r = &c.result;
             r.diagnostics
                 .iter()
                 .filter(|d| d.suppressed.is_none())
@@ -387,11 +298,25 @@ impl Render {
             Vec::new()
         };
         Done {
-            part,
-            file,
-            totals: Totals::of(&r),
+            part: self.report.print(c),
             entries,
         }
+    }
+}
+
+impl Printer for Cli<'_> {
+    type Part = Done;
+
+    fn print(&self, c: &Checked<'_>) -> Done {
+        if let Some(b) = self.bar {
+            b.inc(1);
+        }
+        let early = self
+            .early
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&c.result.path);
+        early.unwrap_or_else(|| self.print_now(c))
     }
 }
 

@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::exit;
+use crate::{Error, Outcome};
 
 const TOML: &str = include_str!("templates/policylint.toml");
 const PRE_COMMIT: &str = include_str!("templates/pre-commit-config.yaml");
 const WORKFLOW: &str = include_str!("templates/workflow.yml");
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Directory to write into (default: the current directory).
     #[arg(default_value = ".")]
     dir: PathBuf,
@@ -39,39 +39,37 @@ fn write(path: &Path, text: &str, force: bool) -> Result<bool, String> {
     Ok(true)
 }
 
-pub fn run(args: &InitArgs) -> u8 {
-    let mut files = vec![(args.dir.join(crate::config::FILE_NAME), TOML)];
+pub(crate) fn run(args: &InitArgs) -> Result<Outcome, Error> {
+    let mut files = vec![(args.dir.join(super::config::FILE_NAME), TOML)];
     if args.pre_commit {
         files.push((args.dir.join(".pre-commit-config.yaml"), PRE_COMMIT));
     }
     if args.github {
         files.push((args.dir.join(".github/workflows/policylint.yml"), WORKFLOW));
     }
-    let mut kept = false;
+    let mut kept = String::new();
     for (path, text) in files {
         match write(&path, text, args.force) {
             Ok(true) => println!("wrote {}", path.display()),
-            Ok(false) => {
-                eprintln!(
-                    "{} exists; kept it (use --force to overwrite)",
-                    path.display()
-                );
-                kept = true;
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return exit::USAGE;
-            }
+            Ok(false) => kept.push_str(&format!(
+                "{} exists; kept it (use --force to overwrite)\n",
+                path.display()
+            )),
+            Err(e) => return Err(Error::Usage(format!("{kept}error: {e}\n"))),
         }
     }
-    if kept { exit::USAGE } else { exit::OK }
+    if kept.is_empty() {
+        Ok(Outcome::Clean)
+    } else {
+        Err(Error::Usage(kept))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn the_template_is_a_valid_config() {
-        let c = crate::config::Config::parse(
+        let c = crate::cli::config::Config::parse(
             "policylint.toml",
             super::TOML.to_string(),
             std::path::Path::new("."),

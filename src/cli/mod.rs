@@ -1,7 +1,9 @@
-//! Command-line interface: argument parsing and the mapping from outcomes to
-//! exit codes. Commands live in their own modules.
+//! Command-line interface: argument parsing, `policylint.toml`, and one
+//! module per command. Each command returns how it ended; `main` maps that
+//! to an exit code.
 
 mod check;
+mod config;
 mod init;
 mod outline;
 mod ruleargs;
@@ -9,22 +11,10 @@ mod rules_cmd;
 mod test_cmd;
 
 use std::io::IsTerminal;
-use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Exit codes, stable for scripts and CI.
-pub mod exit {
-    /// Everything was processed and nothing reached the fail level.
-    pub const OK: u8 = 0;
-    /// Findings at or above the fail level.
-    pub const FINDINGS: u8 = 1;
-    /// Usage, configuration or rule-file error.
-    pub const USAGE: u8 = 2;
-    /// An input could not be processed: missing, unreadable, a directory,
-    /// undecodable, binary or empty.
-    pub const INPUT: u8 = 3;
-}
+use crate::{Error, Outcome};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -33,7 +23,7 @@ pub mod exit {
     about = "A policy-as-code linter for privacy policies (APPI first)",
     long_about = None
 )]
-pub struct Cli {
+struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -68,9 +58,10 @@ pub(crate) fn stderr_color() -> bool {
     std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
 }
 
-pub fn main() -> ExitCode {
+/// Parse the arguments and run the command.
+pub(crate) fn run() -> Result<Outcome, Error> {
     let cli = Cli::parse();
-    let code = match cli.command {
+    match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Outline(args) => outline::run(&args),
         Command::Rules(args) => rules_cmd::rules(&args),
@@ -80,15 +71,14 @@ pub fn main() -> ExitCode {
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "policylint", &mut std::io::stdout());
-            exit::OK
+            Ok(Outcome::Clean)
         }
         Command::Man => {
             let cmd = <Cli as clap::CommandFactory>::command();
-            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
-                Ok(()) => exit::OK,
-                Err(_) => exit::USAGE,
-            }
+            clap_mangen::Man::new(cmd)
+                .render(&mut std::io::stdout())
+                .map(|()| Outcome::Clean)
+                .map_err(|e| Error::Usage(format!("error: cannot write the man page: {e}\n")))
         }
-    };
-    ExitCode::from(code)
+    }
 }

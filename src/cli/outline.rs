@@ -5,19 +5,20 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{exit, stderr_color};
-use crate::document::Document;
-use crate::report::{input, outline};
-use crate::source::DEFAULT_MAX_FILE_SIZE;
+use super::stderr_color;
+use crate::{Error, Outcome};
+use policylint::document::Document;
+use policylint::report::{input, outline};
+use policylint::source::DEFAULT_MAX_FILE_SIZE;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum OutlineFormat {
+pub(crate) enum OutlineFormat {
     Text,
     Json,
 }
 
 #[derive(Debug, Args)]
-pub struct OutlineArgs {
+pub(crate) struct OutlineArgs {
     /// Files to outline.
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -32,8 +33,8 @@ pub struct OutlineArgs {
     max_file_size: u64,
 }
 
-pub fn run(args: &OutlineArgs) -> u8 {
-    let mut code = exit::OK;
+pub(crate) fn run(args: &OutlineArgs) -> Result<Outcome, Error> {
+    let mut failed = false;
     let mut json = Vec::new();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -50,14 +51,14 @@ pub fn run(args: &OutlineArgs) -> u8 {
                     );
                     if out.write_all(text.as_bytes()).is_err() {
                         // stdout closed (a pipe to `head`): stop quietly.
-                        return code;
+                        break;
                     }
                 }
                 OutlineFormat::Json => json.push(outline::to_json(&doc)),
             },
             Err(e) => {
                 eprint!("{}", input::render(&e, color));
-                code = exit::INPUT;
+                failed = true;
             }
         }
     }
@@ -66,5 +67,9 @@ pub fn run(args: &OutlineArgs) -> u8 {
         let text = serde_json::to_string_pretty(&value).unwrap_or_default();
         let _ = writeln!(out, "{text}");
     }
-    code
+    if failed {
+        Err(Error::Input)
+    } else {
+        Ok(Outcome::Clean)
+    }
 }

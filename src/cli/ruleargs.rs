@@ -6,10 +6,10 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
-use crate::rules::{Lang, Loader, LocatedRuleError, RuleSet};
+use policylint::rules::{Lang, Loader, LocatedRuleError, RuleSet};
 
 #[derive(Debug, Clone, Copy, ValueEnum, Default)]
-pub enum LangArg {
+pub(crate) enum LangArg {
     #[default]
     Ja,
     En,
@@ -25,23 +25,23 @@ impl From<LangArg> for Lang {
 }
 
 #[derive(Debug, Args, Clone, Default)]
-pub struct RuleArgs {
+pub(crate) struct RuleArgs {
     /// Add a rule file, or a directory of `*.rules` files (repeatable).
     #[arg(long = "rules", value_name = "PATH")]
-    pub rules: Vec<PathBuf>,
+    pub(crate) rules: Vec<PathBuf>,
     /// Do not load the built-in packs.
     #[arg(long)]
-    pub no_builtin: bool,
+    pub(crate) no_builtin: bool,
 }
 
 /// Load the built-in packs (unless `no_builtin`) and the given rule paths.
 /// On failure, every error is rendered to a string for stderr.
-pub fn load_with_builtin(args: &RuleArgs, color: bool) -> Result<Arc<RuleSet>, String> {
+pub(crate) fn load_with_builtin(args: &RuleArgs, color: bool) -> Result<Arc<RuleSet>, String> {
     load_inner(!args.no_builtin, &args.rules, color)
 }
 
 /// Load the given rule paths only.
-pub fn load(paths: &[PathBuf], color: bool) -> Result<Arc<RuleSet>, String> {
+pub(crate) fn load(paths: &[PathBuf], color: bool) -> Result<Arc<RuleSet>, String> {
     load_inner(false, paths, color)
 }
 
@@ -66,7 +66,7 @@ fn load_inner(builtin: bool, paths: &[PathBuf], color: bool) -> Result<Arc<RuleS
 }
 
 /// Render rule errors with miette, followed by a count.
-pub fn render_errors(errs: &[LocatedRuleError], color: bool) -> String {
+pub(crate) fn render_errors(errs: &[LocatedRuleError], color: bool) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {

@@ -5,12 +5,13 @@ use std::fmt::Write as _;
 use clap::Args;
 
 use super::ruleargs::{LangArg, RuleArgs, load_with_builtin};
-use super::{exit, stderr_color};
-use crate::report::explain;
-use crate::rules::Lang;
+use super::stderr_color;
+use crate::{Error, Outcome};
+use policylint::report::explain;
+use policylint::rules::Lang;
 
 #[derive(Debug, Args)]
-pub struct RulesArgs {
+pub(crate) struct RulesArgs {
     #[command(flatten)]
     rules: RuleArgs,
     /// Language of titles.
@@ -19,7 +20,7 @@ pub struct RulesArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ExplainArgs {
+pub(crate) struct ExplainArgs {
     /// The rule id, e.g. appi/joint-use.
     id: String,
     #[command(flatten)]
@@ -29,32 +30,20 @@ pub struct ExplainArgs {
     lang: LangArg,
 }
 
-pub fn rules(args: &RulesArgs) -> u8 {
-    let set = match load_with_builtin(&args.rules, stderr_color()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprint!("{e}");
-            return exit::USAGE;
-        }
-    };
+pub(crate) fn rules(args: &RulesArgs) -> Result<Outcome, Error> {
+    let set = load_with_builtin(&args.rules, stderr_color()).map_err(Error::Usage)?;
     if set.rules.is_empty() {
-        eprintln!(
-            "no rules loaded: pass --rules PATH (a rule file or a directory of *.rules files)"
-        );
-        return exit::USAGE;
+        return Err(Error::Usage(
+            "no rules loaded: pass --rules PATH (a rule file or a directory of *.rules files)\n"
+                .into(),
+        ));
     }
     print!("{}", explain::list(&set, Lang::from(args.lang)));
-    exit::OK
+    Ok(Outcome::Clean)
 }
 
-pub fn explain(args: &ExplainArgs) -> u8 {
-    let set = match load_with_builtin(&args.rules, stderr_color()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprint!("{e}");
-            return exit::USAGE;
-        }
-    };
+pub(crate) fn explain(args: &ExplainArgs) -> Result<Outcome, Error> {
+    let set = load_with_builtin(&args.rules, stderr_color()).map_err(Error::Usage)?;
     let Some(rule) = set.rule(&args.id) else {
         let mut msg = format!("error: no rule `{}`", args.id);
         let mut ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
@@ -62,9 +51,9 @@ pub fn explain(args: &ExplainArgs) -> u8 {
         if !ids.is_empty() {
             let _ = write!(msg, "; loaded rules: {}", ids.join(", "));
         }
-        eprintln!("{msg}");
-        return exit::USAGE;
+        msg.push('\n');
+        return Err(Error::Usage(msg));
     };
     print!("{}", explain::explain(&set, rule, Lang::from(args.lang)));
-    exit::OK
+    Ok(Outcome::Clean)
 }

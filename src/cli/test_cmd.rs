@@ -5,31 +5,30 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::ruleargs::load;
-use super::{exit, stderr_color};
-use crate::engine::testing::run_all;
-use crate::report::test_report;
+use super::stderr_color;
+use crate::{Error, Outcome};
+use policylint::engine::testing::run_all;
+use policylint::report::test_report;
 
 #[derive(Debug, Args)]
-pub struct TestArgs {
+pub(crate) struct TestArgs {
     /// Rule files or directories of `*.rules` files (default: `rules`).
     paths: Vec<PathBuf>,
 }
 
-pub fn run(args: &TestArgs) -> u8 {
+pub(crate) fn run(args: &TestArgs) -> Result<Outcome, Error> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("rules")]
     } else {
         args.paths.clone()
     };
-    let set = match load(&paths, stderr_color()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprint!("{e}");
-            return exit::USAGE;
-        }
-    };
+    let set = load(&paths, stderr_color()).map_err(Error::Usage)?;
     let reports = run_all(&set, |_| true);
-    let (text, ok) = test_report::render(&reports);
+    let (text, ok) = test_report::render(&set, &reports);
     print!("{text}");
-    if ok { exit::OK } else { exit::FINDINGS }
+    Ok(if ok {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
 }

@@ -83,14 +83,14 @@ impl Family {
 
 /// A marker found at the start of a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Marker {
+pub(crate) struct Marker {
     pub family: Family,
     pub number: Option<u32>,
 }
 
 /// The marker of a list item line: "- ", "* ", "・", "•", "●" … Returns the
 /// byte length of the marker and the symbol.
-pub fn bullet(line: &str) -> Option<(usize, char)> {
+pub(crate) fn bullet(line: &str) -> Option<(usize, char)> {
     let mut it = line.char_indices();
     let (_, c) = it.next()?;
     match c {
@@ -220,7 +220,7 @@ fn circled(c: char) -> Option<u32> {
 }
 
 /// Strip Markdown emphasis around a whole line ("**【…】**").
-pub fn strip_emphasis(line: &str) -> &str {
+pub(crate) fn strip_emphasis(line: &str) -> &str {
     let t = line.trim();
     for m in ["**", "__"] {
         if let Some(inner) = t.strip_prefix(m).and_then(|s| s.strip_suffix(m)) {
@@ -259,7 +259,7 @@ fn enclosed(line: &str) -> Option<Family> {
 
 /// The heading marker at the start of `line`, if any. `line` is one line of
 /// un-normalised text; full-width forms are folded here.
-pub fn marker(line: &str) -> Option<Marker> {
+pub(crate) fn marker(line: &str) -> Option<Marker> {
     let line = strip_emphasis(line);
     let first = line.chars().next()?;
     let folded = fold_char(first);

@@ -1,20 +1,20 @@
 //! Document stage: decoded text → format blocks → structure tree and
-//! normalised text, with exact spans throughout.
+//! normalised text, with exact spans throughout; suppression directives are
+//! read here, once.
 
+pub(crate) mod directives;
 pub mod format;
-pub mod heading;
+pub(crate) mod heading;
 pub mod normalize;
-pub mod position;
-pub mod span;
 pub mod structure;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::source::{self, DecodeError, Decoded, FileOffsets, ReadError};
+use crate::text::{LineIndex, MappedText, Position};
+pub use directives::{Directive, DirectiveKind};
 pub use format::Format;
-pub use position::{LineIndex, Position};
-pub use span::MappedText;
 pub use structure::{Node, NodeId, NodeKind};
 
 /// A parsed policy document.
@@ -33,6 +33,8 @@ pub struct Document {
     pub nodes: Vec<Node>,
     /// Normalised text of all text-bearing nodes, with a map into `text`.
     pub norm: MappedText,
+    /// Suppression comments, in order.
+    pub directives: Vec<Directive>,
 }
 
 /// Why a document could not be loaded.
@@ -69,6 +71,13 @@ impl LoadError {
 }
 
 impl Document {
+    /// Decode and parse text held in memory (an editor's unsaved buffer, a
+    /// test case); `name` picks the format by its extension, else the text's
+    /// shape does.
+    pub fn from_text(name: &str, text: &str) -> Result<Document, LoadError> {
+        Document::from_bytes(Path::new(name), text.as_bytes())
+    }
+
     /// Read, decode and parse the file at `path`.
     pub fn load(path: &Path, max_size: u64) -> Result<Document, LoadError> {
         let bytes = source::read_file(path, max_size)?;
@@ -102,6 +111,7 @@ impl Document {
         let blocks = format::extract(format, &text);
         let structure = structure::build(&text, blocks);
         let lines = LineIndex::new(&text);
+        let directives = directives::parse(&text, format);
         Document {
             path: path.to_path_buf(),
             encoding,
@@ -112,6 +122,7 @@ impl Document {
             lines,
             nodes: structure.nodes,
             norm: structure.norm,
+            directives,
         }
     }
 

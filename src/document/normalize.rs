@@ -19,7 +19,7 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::canonical_combining_class;
 
-use super::span::MappedText;
+use crate::text::MappedText;
 
 /// Normalise `s`. The returned map gives offsets into `s`.
 pub fn normalize(s: &str) -> MappedText {

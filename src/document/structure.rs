@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::format::{Block, BlockKind, CellRef};
 use super::heading::{self, Family, Marker};
 use super::normalize::{continues_cluster, normalize};
-use super::span::MappedText;
+use crate::text::MappedText;
 
 pub type NodeId = u32;
 
@@ -684,10 +684,10 @@ fn label_cells(nodes: &mut [Node], text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::format::text;
+    use crate::document::format::{self, Format};
 
     fn outline(t: &str) -> Vec<String> {
-        let s = build(t, text::extract(t));
+        let s = build(t, format::extract(Format::Text, t));
         s.nodes
             .iter()
             .filter(|n| n.kind == NodeKind::Section)
@@ -738,7 +738,7 @@ mod tests {
     #[test]
     fn list_items_paragraphs_and_promotion() {
         let t = "5. 共同利用\n\n(1) 項目 氏名\n\n- (2) 範囲 当社\n- (3) 目的\n\n・基本情報\n\n氏名、住所。\n\n- 一つ目\n続き\n- 二つ目\n";
-        let s = build(t, text::extract(t));
+        let s = build(t, format::extract(Format::Text, t));
         let kinds: Vec<_> = s.nodes.iter().map(|n| n.kind).collect();
         assert_eq!(kinds.iter().filter(|k| **k == NodeKind::Section).count(), 5);
         let items: Vec<_> = s
@@ -763,7 +763,7 @@ mod tests {
     #[test]
     fn sentences_and_norm_ranges() {
         let t = "当社は　ＮＴＴ です。「確認」。\n二文目！\n";
-        let s = build(t, text::extract(t));
+        let s = build(t, format::extract(Format::Text, t));
         let sents: Vec<_> = s
             .nodes
             .iter()
@@ -794,7 +794,7 @@ mod tests {
     #[test]
     fn cells_get_headers() {
         let t = "\t改定前\t改定後\n3.目的\t<p>旧</p>\t<p>新</p>\n";
-        let s = build(t, text::extract(t));
+        let s = build(t, format::extract(Format::Text, t));
         let cells: Vec<_> = s
             .nodes
             .iter()

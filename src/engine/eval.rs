@@ -5,9 +5,9 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::finding::{Finding, FindingKind, Label};
-use super::matcher::Scan;
+use super::finding::{Evidence, Finding, FindingKind, Label};
 use crate::document::{Document, NodeId, NodeKind};
+use crate::pattern::Scan;
 use crate::rules::model::*;
 
 /// A part of the document a block is checked in.
@@ -29,7 +29,6 @@ pub struct Evaluator<'a> {
     set: &'a RuleSet,
     doc: &'a Document,
     scan: Scan<'a>,
-    lang: Lang,
     exprs: Vec<OnceCell<Vec<Range<usize>>>>,
     /// Normalised ranges of boilerplate leaves, sorted.
     boiler: Vec<Range<usize>>,
@@ -46,7 +45,7 @@ struct Ctx<'r> {
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(set: &'a RuleSet, doc: &'a Document, lang: Lang) -> Self {
+    pub fn new(set: &'a RuleSet, doc: &'a Document) -> Self {
         let scan = set.patterns.scan(&doc.norm.text);
         let mut boiler = Vec::new();
         let mut sentences = Vec::new();
@@ -74,7 +73,6 @@ impl<'a> Evaluator<'a> {
             set,
             doc,
             scan,
-            lang,
             exprs: (0..set.exprs.len()).map(|_| OnceCell::new()).collect(),
             boiler,
             sentences,
@@ -244,8 +242,8 @@ impl<'a> Evaluator<'a> {
         for f in &block.forbids {
             self.forbid(ctx, f, inst, boiler, out);
         }
-        for &e in &block.consistent {
-            self.consistent(ctx, e, inst, boiler, out);
+        for c in &block.consistent {
+            self.consistent(ctx, c, inst, boiler, out);
         }
         for sb in &block.scopes {
             for child in self.instances(&sb.scope, inst, boiler) {
@@ -321,73 +319,33 @@ impl<'a> Evaluator<'a> {
                     .next()
                     .map(|m| (r, m.clone()))
             });
-        let lang = self.lang;
-        let names = |els: &[&Element]| {
-            els.iter()
-                .map(|e| e.label.get(lang).to_string())
-                .collect::<Vec<_>>()
-        };
-        let missing_labels = names(&missing);
-        let present_els: Vec<&Element> = present.iter().map(|(e, _)| *e).collect();
-        let found_labels = names(&present_els);
-        let sep = match lang {
-            Lang::Ja => "、",
-            Lang::En => ", ",
-        };
         let primary = self.anchor(ctx, anchor, inst, &present, boiler);
         let mut labels: Vec<Label> = present
             .iter()
             .map(|(e, m)| Label {
                 span: self.doc.norm_to_src(m.clone()),
-                message: match lang {
-                    Lang::Ja => format!("{}はここ", e.label.get(lang)),
-                    Lang::En => format!("{} found here", e.label.get(lang)),
-                },
+                evidence: Evidence::Element(e.name.clone()),
             })
             .collect();
-        let (kind, severity, label) = match &reference {
+        let (kind, severity) = match &reference {
             Some((r, m)) => {
                 labels.push(Label {
                     span: self.doc.norm_to_src(m.clone()),
-                    message: match lang {
-                        Lang::Ja => "参照先に委ねている記載".into(),
-                        Lang::En => "stated only by this reference".into(),
-                    },
+                    evidence: Evidence::Reference,
                 });
-                let label = match lang {
-                    Lang::Ja => format!("{}は参照先に委ねられています", missing_labels.join(sep)),
-                    Lang::En => format!("{} given only by reference", missing_labels.join(sep)),
-                };
-                (FindingKind::Referenced, r.severity, label)
+                (FindingKind::Referenced, r.severity)
             }
-            None => {
-                let label = match lang {
-                    Lang::Ja => format!("{}がありません", missing_labels.join(sep)),
-                    Lang::En => format!("missing: {}", missing_labels.join(sep)),
-                };
-                (FindingKind::Missing, ctx.rule.severity, label)
-            }
+            None => (FindingKind::Missing, ctx.rule.severity),
         };
-        let template = match kind {
-            FindingKind::Referenced => ctx.rule.reference_message.get(lang),
-            _ => ctx.rule.message.get(lang),
-        };
-        let message = render(
-            template,
-            &missing_labels.join(sep),
-            &found_labels.join(sep),
-            &ctx.rule.id,
-        );
         out.push(Finding {
             rule: ctx.rule.id.clone(),
             severity,
             kind,
             span: self.doc.norm_to_src(primary),
-            label,
+            evidence: None,
             labels,
             missing: missing.iter().map(|e| e.name.clone()).collect(),
             found: present.iter().map(|(e, _)| e.name.clone()).collect(),
-            message,
         });
     }
 
@@ -401,25 +359,15 @@ impl<'a> Evaluator<'a> {
             }
             let src = self.doc.norm_to_src(m.clone());
             let text = self.doc.text[src.clone()].to_string();
-            let label = match self.lang {
-                Lang::Ja => "禁止された表現".to_string(),
-                Lang::En => "forbidden phrase".to_string(),
-            };
             out.push(Finding {
                 rule: ctx.rule.id.clone(),
                 severity: ctx.rule.severity,
                 kind: FindingKind::Forbidden,
                 span: src,
-                label,
+                evidence: Some(Evidence::Phrase(text)),
                 labels: Vec::new(),
                 missing: Vec::new(),
                 found: Vec::new(),
-                message: render(
-                    ctx.rule.forbid_message.get(self.lang),
-                    "",
-                    &text,
-                    &ctx.rule.id,
-                ),
             });
         }
     }
@@ -429,7 +377,7 @@ impl<'a> Evaluator<'a> {
     fn consistent(
         &self,
         ctx: &Ctx,
-        e: ExprId,
+        c: &Consistent,
         inst: &Instance,
         boiler: bool,
         out: &mut Vec<Finding>,
@@ -437,7 +385,7 @@ impl<'a> Evaluator<'a> {
         let text = &self.doc.norm.text;
         // Distinct spellings in order of first occurrence, with counts.
         let mut spellings: Vec<(&str, Range<usize>, usize)> = Vec::new();
-        for m in self.within_inst(e, inst, boiler) {
+        for m in self.within_inst(c.expr, inst, boiler) {
             let s = &text[m.clone()];
             match spellings.iter_mut().find(|(t, _, _)| *t == s) {
                 Some(x) => x.2 += 1,
@@ -445,7 +393,10 @@ impl<'a> Evaluator<'a> {
             }
         }
         let mut done = vec![false; spellings.len()];
-        let cores: Vec<String> = spellings.iter().map(|s| name_core(s.0)).collect();
+        let cores: Vec<String> = spellings
+            .iter()
+            .map(|s| self.name_core(&s.1, c.ignoring))
+            .collect();
         for i in 0..spellings.len() {
             if done[i] {
                 continue;
@@ -470,43 +421,50 @@ impl<'a> Evaluator<'a> {
                 .copied()
                 .min_by_key(|&g| (spellings[g].2, std::cmp::Reverse(g)))
                 .unwrap_or(group[0]);
-            let lang = self.lang;
             let name =
                 |g: usize| self.doc.text[self.doc.norm_to_src(spellings[g].1.clone())].to_string();
-            let here = |g: usize| match lang {
-                Lang::Ja => format!("ここでは「{}」（{}回）", name(g), spellings[g].2),
-                Lang::En => format!("spelled \"{}\" here ({}×)", name(g), spellings[g].2),
+            let spelled = |g: usize| Evidence::Spelling {
+                text: name(g),
+                count: spellings[g].2,
             };
             let labels = group
                 .iter()
                 .filter(|&&g| g != odd)
                 .map(|&g| Label {
                     span: self.doc.norm_to_src(spellings[g].1.clone()),
-                    message: here(g),
+                    evidence: spelled(g),
                 })
                 .collect();
-            let names: Vec<String> = group.iter().map(|&g| name(g)).collect();
-            let sep = match lang {
-                Lang::Ja => "」と「",
-                Lang::En => "\" and \"",
-            };
             out.push(Finding {
                 rule: ctx.rule.id.clone(),
                 severity: ctx.rule.severity,
                 kind: FindingKind::Inconsistent,
                 span: self.doc.norm_to_src(spellings[odd].1.clone()),
-                label: here(odd),
+                evidence: Some(spelled(odd)),
                 labels,
                 missing: Vec::new(),
-                found: names.clone(),
-                message: render(
-                    ctx.rule.message.get(lang),
-                    "",
-                    &names.join(sep),
-                    &ctx.rule.id,
-                ),
+                found: group.iter().map(|&g| name(g)).collect(),
             });
         }
+    }
+
+    /// A spelling (a range of the normalised text) without the matches of
+    /// `ignoring` inside it: what two spellings of one name begin alike in.
+    fn name_core(&self, m: &Range<usize>, ignoring: Option<ExprId>) -> String {
+        let text = &self.doc.norm.text;
+        let Some(ig) = ignoring else {
+            return text[m.clone()].to_string();
+        };
+        let mut core = String::with_capacity(m.len());
+        let mut at = m.start;
+        for r in self.within(ig, m, true) {
+            if r.start >= at {
+                core.push_str(&text[at..r.start]);
+                at = r.end;
+            }
+        }
+        core.push_str(&text[at..m.end]);
+        core
     }
 
     /// Where a finding about missing elements points.
@@ -702,27 +660,11 @@ impl<'a> Evaluator<'a> {
 }
 
 /// Two spellings of the same name: different, but within about one edit in
-/// five characters, and sharing their first two characters once legal-form
-/// words are set aside (so "UQコミュニケーションズ" and "楽天コミュニケーションズ"
-/// are two companies). A spelling that merely has extra text in front or
-/// behind ("名称楽天モバイル株式会社") is the same name.
-/// A name without its legal form, computed once per spelling.
-fn name_core(s: &str) -> String {
-    const FORMS: [&str; 7] = [
-        "株式会社",
-        "合同会社",
-        "有限会社",
-        "一般社団法人",
-        "一般財団法人",
-        "公益社団法人",
-        "公益財団法人",
-    ];
-    FORMS
-        .iter()
-        .fold(s.to_string(), |acc, f| acc.replace(f, ""))
-}
-
-/// Two spellings of one name: each with its [`name_core`].
+/// five characters, and sharing their first two characters once the parts
+/// the rule ignores (legal forms) are set aside (so "UQコミュニケーションズ" and
+/// "楽天コミュニケーションズ" are two companies). A spelling that merely has
+/// extra text in front or behind ("名称楽天モバイル株式会社") is the same name.
+/// Each spelling comes with its core ([`Evaluator::name_core`]).
 fn near_spelling((a, ca): (&str, &str), (b, cb): (&str, &str)) -> bool {
     if a == b || a.ends_with(b) || b.ends_with(a) || a.starts_with(b) || b.starts_with(a) {
         return false;
@@ -737,7 +679,7 @@ fn near_spelling((a, ca): (&str, &str), (b, cb): (&str, &str)) -> bool {
     }
     let (la, lb) = (a.chars().count(), b.chars().count());
     let limit = (la.max(lb) / 5).max(1);
-    la.abs_diff(lb) <= limit && crate::rules::compile::distance(a, b) <= limit
+    la.abs_diff(lb) <= limit && strsim::levenshtein(a, b) <= limit
 }
 
 fn collect_elements<'r>(b: &'r Block, out: &mut HashMap<&'r str, ExprId>) {
@@ -752,12 +694,4 @@ fn collect_elements<'r>(b: &'r Block, out: &mut HashMap<&'r str, ExprId>) {
     for s in &b.scopes {
         collect_elements(&s.body, out);
     }
-}
-
-/// Fill `{missing}`, `{found}` and `{rule}` in a message.
-pub fn render(template: &str, missing: &str, found: &str, rule: &str) -> String {
-    template
-        .replace("{missing}", missing)
-        .replace("{found}", found)
-        .replace("{rule}", rule)
 }

@@ -1,4 +1,5 @@
-//! What a rule reports about a document.
+//! What a rule reports about a document: structured, in no language. The
+//! report stage turns each into words.
 
 use std::ops::Range;
 
@@ -19,12 +20,25 @@ pub enum FindingKind {
     Inconsistent,
 }
 
+/// What a span of the document shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Evidence {
+    /// The element of this name was found here.
+    Element(String),
+    /// A reference to another page stands in for the missing elements.
+    Reference,
+    /// A forbidden phrase, as written in the document.
+    Phrase(String),
+    /// One spelling of a name, as written, and how often it occurs.
+    Spelling { text: String, count: usize },
+}
+
 /// A secondary label: evidence that was found, or context.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
     /// Byte range in the decoded document text.
     pub span: Range<usize>,
-    pub message: String,
+    pub evidence: Evidence,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,13 +48,12 @@ pub struct Finding {
     pub kind: FindingKind,
     /// Where the finding points: byte range in the decoded document text.
     pub span: Range<usize>,
-    /// What the primary label says.
-    pub label: String,
+    /// What the span itself shows, for a forbidden phrase or a spelling.
+    pub evidence: Option<Evidence>,
     pub labels: Vec<Label>,
     /// Names of the missing elements.
     pub missing: Vec<String>,
-    /// Names of the elements that were found.
+    /// Names of the elements that were found; for an inconsistent name, its
+    /// spellings as written.
     pub found: Vec<String>,
-    /// The rule's message, rendered in the chosen language.
-    pub message: String,
 }

@@ -1,14 +1,23 @@
 //! Engine stage: scan a document once for every pattern, evaluate the
-//! compiled rules, and (for `policylint test`) check rule examples.
+//! compiled rules, locate what they find, apply settings, suppressions and
+//! the baseline; run that over one document or many in parallel; check the
+//! examples written in rule files. Nothing here is in words or in a
+//! language: the report stage says it.
 
 pub mod baseline;
-pub mod check;
-pub mod eval;
-pub mod finding;
-pub mod matcher;
-pub mod ordered;
-pub mod suppress;
+mod diag;
+mod eval;
+mod finding;
+mod ordered;
+mod run;
+mod settings;
 pub mod testing;
 
+pub use diag::{Diag, DiagLabel, FileResult, Pos, Totals, What};
 pub use eval::Evaluator;
-pub use finding::{Finding, FindingKind, Label};
+pub use finding::{Evidence, Finding, FindingKind, Label};
+pub use run::{Checked, Engine, Printer, Sink, entry, item_path};
+pub use settings::{Override, PathSettings, RuleSetting, Settings};
+
+#[cfg(test)]
+mod pattern_tests;

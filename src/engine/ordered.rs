@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
 /// How far ahead of the sink the workers may run, for `threads` threads.
-pub fn window(threads: usize) -> usize {
+pub(super) fn window(threads: usize) -> usize {
     (threads * 8).max(64)
 }
 
@@ -70,7 +70,7 @@ impl Drop for HaltOnPanic<'_> {
 /// global pool when `pool` is `None`) and give the results to `sink` on the
 /// calling thread, in order of `i`. The first error of `sink` stops the run
 /// (work in progress is finished and dropped) and is returned.
-pub fn ordered<T, E, W, S>(
+pub(super) fn ordered<T, E, W, S>(
     pool: Option<&rayon::ThreadPool>,
     n: usize,
     work: W,

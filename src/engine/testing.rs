@@ -8,18 +8,27 @@ use std::path::Path;
 use super::eval::Evaluator;
 use super::finding::Finding;
 use crate::document::{Document, Format, LoadError};
-use crate::rules::model::{Expect, Lang, Rule, RuleSet, TestCase, TestInput, TestKind};
+use crate::rules::model::{Expect, Rule, RuleSet, TestCase, TestInput, TestKind};
 use crate::source;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Validated,
-    /// Expectations no finding met, described for people.
-    Missing(Vec<String>),
+    /// Expectations no finding met (`None`: the case expected some finding
+    /// of the rule, and none came).
+    Missing(Vec<Option<Expect>>),
     /// Findings no expectation asked for.
-    Noisy(Vec<String>),
+    Noisy(Vec<Noise>),
     /// The case could not run (unreadable file…).
     Error(String),
+}
+
+/// A finding no expectation asked for, and where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Noise {
+    pub line: usize,
+    pub column: usize,
+    pub finding: Finding,
 }
 
 #[derive(Debug, Clone)]
@@ -32,7 +41,7 @@ pub struct CaseReport {
     pub location: String,
     pub outcome: Outcome,
     /// Both missing and noisy can happen at once: the second list.
-    pub also_noisy: Vec<String>,
+    pub also_noisy: Vec<Noise>,
 }
 
 impl CaseReport {
@@ -42,11 +51,8 @@ impl CaseReport {
 }
 
 fn location(rule: &Rule, case: &TestCase) -> String {
-    let text = &rule.file.text;
-    let upto = &text[..case.span.start.min(text.len())];
-    let line = upto.matches('\n').count() + 1;
-    let col = upto.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    format!("{}:{line}:{col}", rule.file.name)
+    let p = crate::text::position::position(&rule.file.text, case.span.start);
+    format!("{}:{}:{}", rule.file.name, p.line, p.column)
 }
 
 fn format_named(name: &str) -> Option<Format> {
@@ -77,26 +83,6 @@ fn load_case(rule: &Rule, case: &TestCase, index: usize) -> Result<Document, Str
             })
         }
     }
-}
-
-fn describe_expect(e: &Expect) -> String {
-    let mut s = String::from("a finding");
-    if let Some(m) = &e.missing {
-        s.push_str(&format!(" missing [{}]", m.join(", ")));
-    }
-    if let Some((l, c)) = e.at {
-        s.push_str(&format!(" at {l}:{c}"));
-    }
-    s
-}
-
-fn describe_finding(doc: &Document, f: &Finding) -> String {
-    let p = doc.position(f.span.start);
-    let mut s = format!("{}:{} {}", p.line, p.column, f.message);
-    if !f.missing.is_empty() {
-        s.push_str(&format!(" (missing [{}])", f.missing.join(", ")));
-    }
-    s
 }
 
 fn meets(doc: &Document, f: &Finding, e: &Expect) -> bool {
@@ -135,16 +121,14 @@ pub fn run_case(set: &RuleSet, rule: &Rule, case: &TestCase, index: usize) -> Ca
             return report;
         }
     };
-    // Expectations are written against the English element names, but
-    // messages do not matter for matching; Japanese is the default.
-    let findings = Evaluator::new(set, &doc, Lang::Ja).run(rule);
+    let findings = Evaluator::new(set, &doc).run(rule);
     let mut used = vec![false; findings.len()];
     let mut missing = Vec::new();
     match case.kind {
         TestKind::Pass => {}
         TestKind::Fail if case.expects.is_empty() => {
             if findings.is_empty() {
-                missing.push(format!("at least one finding of {}", rule.id));
+                missing.push(None);
             }
             used.iter_mut().for_each(|u| *u = true);
         }
@@ -156,16 +140,23 @@ pub fn run_case(set: &RuleSet, rule: &Rule, case: &TestCase, index: usize) -> Ca
                     .find(|(i, f)| !used[*i] && meets(&doc, f, e))
                 {
                     Some((i, _)) => used[i] = true,
-                    None => missing.push(describe_expect(e)),
+                    None => missing.push(Some(e.clone())),
                 }
             }
         }
     }
-    let noisy: Vec<String> = findings
-        .iter()
+    let noisy: Vec<Noise> = findings
+        .into_iter()
         .zip(&used)
         .filter(|(_, u)| !**u)
-        .map(|(f, _)| describe_finding(&doc, f))
+        .map(|(finding, _)| {
+            let p = doc.position(finding.span.start);
+            Noise {
+                line: p.line,
+                column: p.column,
+                finding,
+            }
+        })
         .collect();
     report.outcome = if !missing.is_empty() {
         report.also_noisy = noisy;

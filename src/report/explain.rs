@@ -126,12 +126,17 @@ fn block(set: &RuleSet, b: &Block, lang: Lang, depth: usize, out: &mut String) {
             unless.unwrap_or_default()
         );
     }
-    for &c in &b.consistent {
+    for c in &b.consistent {
+        let ignoring = c.ignoring.map(|e| match lang {
+            Lang::Ja => format!("（{} を除いて比較）", expr(set, e)),
+            Lang::En => format!(" (ignoring {})", expr(set, e)),
+        });
         let _ = writeln!(
             out,
-            "{pad}{} {}",
+            "{pad}{} {}{}",
             t(lang, "表記の揺れを検出:", "spellings must agree:"),
-            expr(set, c)
+            expr(set, c.expr),
+            ignoring.unwrap_or_default()
         );
     }
     for f in &b.forbids {

@@ -3,7 +3,8 @@
 
 use std::fmt::Write as _;
 
-use crate::engine::check::FileResult;
+use super::i18n::Texts;
+use crate::engine::FileResult;
 use crate::rules::Severity;
 
 /// Escaping for the message part of a workflow command.
@@ -19,7 +20,7 @@ fn prop(s: &str) -> String {
 }
 
 /// The workflow commands of one file's active findings.
-pub fn render_file(r: &FileResult) -> String {
+pub(super) fn render_file(r: &FileResult, texts: &Texts<'_>) -> String {
     let mut out = String::new();
     for d in r.diagnostics.iter().filter(|d| d.active()) {
         let level = match d.severity {
@@ -27,8 +28,9 @@ pub fn render_file(r: &FileResult) -> String {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let mut msg = d.message.clone();
-        if let Some(c) = &d.cite {
+        let said = texts.diag(d);
+        let mut msg = said.message;
+        if let Some(c) = &said.cite {
             msg.push_str(&format!(" ({c})"));
         }
         let _ = writeln!(
@@ -44,10 +46,6 @@ pub fn render_file(r: &FileResult) -> String {
         );
     }
     out
-}
-
-pub fn render(results: &[FileResult]) -> String {
-    results.iter().map(render_file).collect()
 }
 
 #[cfg(test)]

@@ -4,10 +4,11 @@
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
-use super::snippet::Snippet;
+use super::i18n::Texts;
 use crate::document::Document;
-use crate::engine::check::{Diag, FileResult};
-use crate::rules::{Lang, Severity};
+use crate::engine::{DiagLabel, FileResult};
+use crate::rules::Severity;
+use crate::text::Snippet;
 
 /// Secondary labels further than this from the finding (in bytes) are left
 /// out of the snippet (they stay in JSON and SARIF).
@@ -17,7 +18,6 @@ const LABEL_REACH: usize = 900;
 pub struct Style {
     pub color: bool,
     pub width: usize,
-    pub lang: Lang,
 }
 
 #[derive(Debug)]
@@ -62,34 +62,8 @@ fn sspan(r: &std::ops::Range<usize>) -> SourceSpan {
     SourceSpan::new(r.start.into(), r.end.saturating_sub(r.start))
 }
 
-fn help_text(d: &Diag, lang: Lang) -> Option<String> {
-    let mut parts = Vec::new();
-    if let Some(h) = &d.help {
-        parts.push(h.clone());
-    }
-    if let Some(c) = &d.cite {
-        parts.push(match lang {
-            Lang::Ja => format!("根拠: {c}"),
-            Lang::En => format!("cites: {c}"),
-        });
-    }
-    if let Some(u) = &d.url {
-        parts.push(match lang {
-            Lang::Ja => format!("詳しく: {u}"),
-            Lang::En => format!("see: {u}"),
-        });
-    }
-    if !d.missing.is_empty() {
-        parts.push(match lang {
-            Lang::Ja => format!("不足: {}", d.missing.join(", ")),
-            Lang::En => format!("missing: {}", d.missing.join(", ")),
-        });
-    }
-    (!parts.is_empty()).then(|| parts.join("\n"))
-}
-
 /// The report of one file: every active finding, in order.
-pub fn render_file(doc: &Document, r: &FileResult, style: Style) -> String {
+pub fn render_file(doc: &Document, r: &FileResult, style: Style, texts: &Texts<'_>) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -98,25 +72,28 @@ pub fn render_file(doc: &Document, r: &FileResult, style: Style) -> String {
     let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width);
     let mut out = String::new();
     for d in r.diagnostics.iter().filter(|d| d.active()) {
-        let near: Vec<&crate::engine::check::DiagLabel> = d
+        let said = texts.diag(d);
+        let near: Vec<(&DiagLabel, &String)> = d
             .labels
             .iter()
-            .filter(|l| l.span.start.abs_diff(d.span.start) <= LABEL_REACH)
+            .zip(&said.labels)
+            .filter(|(l, _)| l.span.start.abs_diff(d.span.start) <= LABEL_REACH)
             .collect();
         let mut spans = vec![d.span.clone()];
-        spans.extend(near.iter().map(|l| l.span.clone()));
+        spans.extend(near.iter().map(|(l, _)| l.span.clone()));
         let src = Snippet::covering(r.path.clone(), &doc.text, &spans);
         let mut labels = vec![LabeledSpan::new_primary_with_span(
-            Some(d.label.clone()),
+            Some(said.label.clone()),
             sspan(&d.span),
         )];
         labels.extend(
             near.iter()
-                .filter(|l| src.contains(&l.span))
-                .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), sspan(&l.span))),
+                .filter(|(l, _)| src.contains(&l.span))
+                .map(|(l, m)| LabeledSpan::new_with_span(Some((*m).clone()), sspan(&l.span))),
         );
         let h = Human {
-            message: d.message.clone(),
+            help: texts.help_lines(d, &said),
+            message: said.message,
             code: d.rule.clone(),
             severity: match d.severity {
                 Severity::Error => miette::Severity::Error,
@@ -125,12 +102,11 @@ pub fn render_file(doc: &Document, r: &FileResult, style: Style) -> String {
             },
             src,
             labels,
-            help: help_text(d, style.lang),
         };
         if handler.render_report(&mut out, &h).is_err() {
             out.push_str(&format!(
                 "{}:{}:{}: {} [{}]\n",
-                r.path, d.start.line, d.start.column, d.message, d.rule
+                r.path, d.start.line, d.start.column, h.message, d.rule
             ));
         }
         out.push('\n');

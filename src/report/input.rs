@@ -3,10 +3,10 @@
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, SourceSpan};
 
-use super::snippet::Snippet;
 use crate::document::LoadError;
-use crate::document::position::LineIndex;
 use crate::source::{DecodeError, ReadError};
+use crate::text::LineIndex;
+use crate::text::Snippet;
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{message}")]

@@ -10,8 +10,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::stream::{Frame, Totals, Writer, indent};
-use crate::engine::check::{FileResult, Pos};
+use super::i18n::Texts;
+use super::stream::{Frame, indent};
+use crate::engine::{FileResult, Pos, Totals};
 
 #[derive(Serialize)]
 struct JsonFile<'a> {
@@ -22,8 +23,8 @@ struct JsonFile<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonLabel<'a> {
-    message: &'a str,
+struct JsonLabel {
+    message: String,
     start: Pos,
     end: Pos,
 }
@@ -32,16 +33,16 @@ struct JsonLabel<'a> {
 struct JsonDiag<'a> {
     rule: &'a str,
     severity: &'a str,
-    message: &'a str,
+    message: String,
     path: &'a str,
     start: Pos,
     end: Pos,
     missing: &'a [String],
     found: &'a [String],
-    labels: Vec<JsonLabel<'a>>,
-    cite: Option<&'a str>,
-    help: Option<&'a str>,
-    url: Option<&'a str>,
+    labels: Vec<JsonLabel>,
+    cite: Option<String>,
+    help: Option<String>,
+    url: Option<String>,
     suppressed: Option<&'a str>,
     fingerprint: &'a str,
 }
@@ -57,7 +58,7 @@ struct Summary {
 }
 
 /// Where the diagnostics go: inside the top-level object, before `files`.
-pub fn frame() -> Frame {
+pub(super) fn frame() -> Frame {
     Frame {
         head: "{\n  \"version\": 1,\n  \"diagnostics\": [".into(),
         first: "\n".into(),
@@ -67,14 +68,15 @@ pub fn frame() -> Frame {
     }
 }
 
-fn json_diags(r: &FileResult) -> impl Iterator<Item = JsonDiag<'_>> {
+fn json_diags<'a>(r: &'a FileResult, texts: &Texts<'_>) -> impl Iterator<Item = JsonDiag<'a>> {
     r.diagnostics
         .iter()
         .filter(|d| !d.baselined)
-        .map(|d| JsonDiag {
+        .map(|d| (d, texts.diag(d)))
+        .map(|(d, said)| JsonDiag {
             rule: &d.rule,
             severity: d.severity.name(),
-            message: &d.message,
+            message: said.message,
             path: &r.path,
             start: d.start,
             end: d.end,
@@ -83,15 +85,16 @@ fn json_diags(r: &FileResult) -> impl Iterator<Item = JsonDiag<'_>> {
             labels: d
                 .labels
                 .iter()
-                .map(|l| JsonLabel {
-                    message: &l.message,
+                .zip(said.labels)
+                .map(|(l, message)| JsonLabel {
+                    message,
                     start: l.start,
                     end: l.end,
                 })
                 .collect(),
-            cite: d.cite.as_deref(),
-            help: d.help.as_deref(),
-            url: d.url.as_deref(),
+            cite: said.cite,
+            help: said.help,
+            url: said.url,
             suppressed: d.suppressed.as_deref(),
             fingerprint: &d.fingerprint,
         })
@@ -99,9 +102,9 @@ fn json_diags(r: &FileResult) -> impl Iterator<Item = JsonDiag<'_>> {
 
 /// The elements of `diagnostics` for one file (baselined ones are left
 /// out), indented for their place in the report and joined by `,\n`.
-pub fn diagnostics(r: &FileResult) -> String {
+pub(super) fn diagnostics(r: &FileResult, texts: &Texts<'_>) -> String {
     let mut out = String::new();
-    for j in json_diags(r) {
+    for j in json_diags(r, texts) {
         if !out.is_empty() {
             out.push_str(",\n");
         }
@@ -110,18 +113,19 @@ pub fn diagnostics(r: &FileResult) -> String {
     out
 }
 
-/// What `files` says of one file besides its path: kept, small, until the
-/// end of the run.
+/// What `files` says of one file: kept, small, until the end of the run.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileEntry {
+pub(super) struct FileEntry {
+    pub path: Box<str>,
     pub format: Option<&'static str>,
     pub encoding: Option<&'static str>,
     pub skipped: Option<Box<str>>,
 }
 
 impl FileEntry {
-    pub fn of(r: &FileResult) -> FileEntry {
+    pub(super) fn of(r: &FileResult) -> FileEntry {
         FileEntry {
+            path: Box::from(r.path.as_str()),
             format: r.format,
             encoding: r.encoding,
             skipped: r.skipped.as_deref().map(Box::from),
@@ -129,20 +133,20 @@ impl FileEntry {
     }
 }
 
-/// What follows the diagnostics: `files` (each file's path and entry, in
-/// order) and `summary`.
-pub fn write_tail<'a, W: Write + ?Sized, P: AsRef<str>>(
+/// What follows the diagnostics: `files` (each file's entry, in order) and
+/// `summary`.
+pub(super) fn write_tail<'a, W: Write + ?Sized>(
     out: &mut W,
-    files: impl IntoIterator<Item = (P, &'a FileEntry)>,
+    files: impl IntoIterator<Item = &'a FileEntry>,
     t: &Totals,
 ) -> io::Result<()> {
     out.write_all(b",\n  \"files\": [")?;
     let mut some = false;
-    for (path, e) in files {
+    for e in files {
         out.write_all(if some { b",\n" } else { b"\n" })?;
         some = true;
         let entry = JsonFile {
-            path: path.as_ref(),
+            path: &e.path,
             format: e.format,
             encoding: e.encoding,
             skipped: e.skipped.as_deref(),
@@ -169,28 +173,29 @@ fn pretty<T: Serialize>(v: &T) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
-/// The whole report of collected results (what the CLI streams).
-pub fn render(results: &[FileResult]) -> String {
-    let mut w = Writer::new(Vec::new(), frame());
-    let mut totals = Totals::default();
-    for r in results {
-        // Writing into a Vec cannot fail.
-        let _ = w.file(&diagnostics(r));
-        totals.add(r);
-    }
-    let entries: Vec<FileEntry> = results.iter().map(FileEntry::of).collect();
-    let files = results.iter().map(|r| r.path.as_str()).zip(&entries);
-    let out = w
-        .finish(|out| write_tail(out, files, &totals))
-        .unwrap_or_default();
-    String::from_utf8(out).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::check::{Diag, DiagLabel};
-    use crate::rules::Severity;
+    use crate::engine::{Diag, DiagLabel, Evidence, What};
+    use crate::report::stream::Writer;
+    use crate::rules::{Lang, Loader, RuleSet, Severity};
+
+    fn no_rules() -> RuleSet {
+        Loader::new().compile().unwrap()
+    }
+
+    /// The whole report of collected results, as the stream writes it.
+    fn render(results: &[FileResult], texts: &Texts<'_>) -> String {
+        let mut w = Writer::new(Vec::new(), frame());
+        let mut totals = Totals::default();
+        for r in results {
+            w.file(&diagnostics(r, texts)).unwrap();
+            totals.add(r);
+        }
+        let entries: Vec<FileEntry> = results.iter().map(FileEntry::of).collect();
+        let out = w.finish(|out| write_tail(out, &entries, &totals)).unwrap();
+        String::from_utf8(out).unwrap()
+    }
 
     fn diag(rule: &str, suppressed: Option<&str>, baselined: bool) -> Diag {
         let p = |line, column, offset| Pos {
@@ -201,23 +206,18 @@ mod tests {
         Diag {
             rule: rule.into(),
             severity: Severity::Warning,
-            kind: None,
-            message: "メッセージ \"quoted\"\nline".into(),
-            label: "l".into(),
+            what: What::Unreadable("メッセージ \"quoted\"\nline".into()),
             start: p(1, 2, 3),
             end: p(4, 5, 6),
             span: 3..6,
             labels: vec![DiagLabel {
-                message: "ここ".into(),
+                evidence: Evidence::Reference,
                 start: p(1, 1, 0),
                 end: p(1, 2, 1),
                 span: 0..1,
             }],
             missing: vec!["a".into(), "b".into()],
             found: Vec::new(),
-            cite: Some("第1条".into()),
-            help: None,
-            url: None,
             suppressed: suppressed.map(str::to_string),
             baselined,
             fingerprint: "0123456789abcdef".into(),
@@ -231,7 +231,6 @@ mod tests {
             encoding: skipped.is_none().then_some("UTF-8"),
             skipped: skipped.map(str::to_string),
             diagnostics,
-            human: String::new(),
         }
     }
 
@@ -245,7 +244,7 @@ mod tests {
     }
 
     /// The report as one `serde_json` value, in the documented key order.
-    fn whole(results: &[FileResult]) -> String {
+    fn whole(results: &[FileResult], texts: &Texts<'_>) -> String {
         #[derive(Serialize)]
         struct Report<'a> {
             version: u32,
@@ -257,7 +256,7 @@ mod tests {
         results.iter().for_each(|r| t.add(r));
         let report = Report {
             version: 1,
-            diagnostics: results.iter().flat_map(json_diags).collect(),
+            diagnostics: results.iter().flat_map(|r| json_diags(r, texts)).collect(),
             files: results.iter().map(json_file).collect(),
             summary: Summary {
                 files: t.files,
@@ -292,9 +291,21 @@ mod tests {
                 file("d.md", vec![diag("x/e", None, true)], None),
             ],
         ];
+        let rules = no_rules();
+        let texts = Texts::new(&rules, Lang::Ja);
         for results in cases {
-            let streamed = render(&results);
-            assert_eq!(streamed, whole(&results));
+            let streamed = render(&results, &texts);
+            // Messages are said by i18n: the input note in Japanese.
+            let said = results
+                .iter()
+                .flat_map(|r| &r.diagnostics)
+                .any(|d| !d.baselined);
+            assert_eq!(
+                said,
+                streamed.contains("読み込めません: メッセージ"),
+                "{streamed}"
+            );
+            assert_eq!(streamed, whole(&results, &texts));
             let v: serde_json::Value = serde_json::from_str(&streamed).unwrap();
             let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
             assert_eq!(keys.len(), 4);

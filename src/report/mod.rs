@@ -1,25 +1,171 @@
-//! Report stage: everything that renders results for people or machines.
+//! Report stage: everything that says a run's results to people or
+//! machines. [`i18n`] holds every word; each output format has its module;
+//! [`Report`] is the engine's [`Printer`] for all of them (each file is
+//! rendered in the worker that checked it) and [`ReportWriter`] its
+//! [`Sink`] (the parts are written in order, inside the format's frame,
+//! then the format's tail).
 
-/// A path as shown in every report: without a leading `./`, with `/`
-/// separators on every platform (so reports and snapshots agree).
-pub fn display_path(p: &std::path::Path) -> String {
-    let s = p.display().to_string();
-    let s = s.strip_prefix("./").unwrap_or(&s);
-    if std::path::MAIN_SEPARATOR == '\\' {
-        s.replace('\\', "/")
-    } else {
-        s.to_string()
+pub mod explain;
+mod github;
+pub mod human;
+pub mod i18n;
+pub mod input;
+mod json;
+mod markdown;
+pub mod outline;
+mod sarif;
+mod stream;
+pub mod test_report;
+
+use std::io::{self, Write};
+
+use crate::engine::{Checked, Printer, Sink, Totals, What};
+use crate::rules::{Lang, RuleSet};
+use i18n::Texts;
+use stream::{Frame, Writer};
+
+/// An output format.
+#[derive(Debug, Clone, Copy)]
+pub enum Format {
+    Human(human::Style),
+    Json,
+    Sarif,
+    Github,
+    Markdown,
+}
+
+/// Renders each checked file in one format.
+pub struct Report<'a> {
+    format: Format,
+    texts: Texts<'a>,
+    sarif: Option<sarif::Log<'a>>,
+}
+
+/// One file's part of a report, and what the end of the report needs of it.
+pub struct Printed {
+    pub text: String,
+    pub totals: Totals,
+    /// Its entry in the JSON report's `files`.
+    file: Option<json::FileEntry>,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(format: Format, rules: &'a RuleSet, lang: Lang) -> Self {
+        Report {
+            format,
+            texts: Texts::new(rules, lang),
+            sarif: matches!(format, Format::Sarif).then(|| sarif::Log::new(rules, lang)),
+        }
+    }
+
+    pub fn texts(&self) -> &Texts<'a> {
+        &self.texts
+    }
+
+    /// A writer of this report to `out`.
+    pub fn writer<W: Write>(&self, out: W) -> ReportWriter<'_, 'a, W> {
+        let frame = match (self.format, &self.sarif) {
+            (Format::Json, _) => json::frame(),
+            (Format::Sarif, Some(log)) => log.frame(),
+            (Format::Markdown, _) => markdown::frame(&self.texts),
+            _ => Frame::default(),
+        };
+        ReportWriter {
+            report: self,
+            writer: Writer::new(out, frame),
+            totals: Totals::default(),
+            files: Vec::new(),
+        }
+    }
+
+    /// The human report of one file: its findings, or why it was not read.
+    fn human(&self, c: &Checked<'_>, style: human::Style) -> String {
+        let r = &c.result;
+        if let Some(doc) = c.document {
+            return human::render_file(doc, r, style, &self.texts);
+        }
+        if let Some(e @ crate::document::LoadError::Decode { .. }) = c.error {
+            return input::render(e, style.color);
+        }
+        if let Some(reason) = &r.skipped {
+            return format!("note: {}: {reason}; skipped\n", r.path);
+        }
+        r.diagnostics
+            .iter()
+            .filter_map(|d| match &d.what {
+                What::Unreadable(msg) => Some(format!("error: {}: {msg}\n", r.path)),
+                _ => None,
+            })
+            .collect()
     }
 }
 
-pub mod explain;
-pub mod github;
-pub mod human;
-pub mod input;
-pub mod json;
-pub mod markdown;
-pub mod outline;
-pub mod sarif;
-pub mod snippet;
-pub mod stream;
-pub mod test_report;
+impl Printer for Report<'_> {
+    type Part = Printed;
+
+    fn print(&self, c: &Checked<'_>) -> Printed {
+        let r = &c.result;
+        let text = match (self.format, &self.sarif) {
+            (Format::Human(style), _) => self.human(c, style),
+            (Format::Json, _) => json::diagnostics(r, &self.texts),
+            (Format::Sarif, Some(log)) => log.results(r),
+            (Format::Github, _) => github::render_file(r, &self.texts),
+            (Format::Markdown, _) => markdown::rows(r, &self.texts),
+            (Format::Sarif, None) => String::new(),
+        };
+        Printed {
+            text,
+            totals: Totals::of(r),
+            file: matches!(self.format, Format::Json).then(|| json::FileEntry::of(r)),
+        }
+    }
+}
+
+/// Writes a report's parts in order, then its tail.
+pub struct ReportWriter<'r, 'a, W: Write> {
+    report: &'r Report<'a>,
+    writer: Writer<W>,
+    totals: Totals,
+    files: Vec<json::FileEntry>,
+}
+
+impl<W: Write> ReportWriter<'_, '_, W> {
+    /// Flush what was written so far (a terminal shows each file at once).
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+
+    /// The counts so far.
+    pub fn totals(&self) -> &Totals {
+        &self.totals
+    }
+
+    /// Close the report: the format's tail (the JSON `files` and `summary`,
+    /// the SARIF run's end, the Markdown counts). Returns the totals.
+    pub fn finish(self) -> io::Result<Totals> {
+        let ReportWriter {
+            report,
+            writer,
+            totals,
+            files,
+        } = self;
+        writer.finish(|out| match (report.format, &report.sarif) {
+            (Format::Json, _) => json::write_tail(out, &files, &totals),
+            (Format::Sarif, Some(log)) => out.write_all(log.tail().as_bytes()),
+            (Format::Markdown, _) => {
+                out.write_all(markdown::tail(&totals, &report.texts).as_bytes())
+            }
+            _ => Ok(()),
+        })?;
+        Ok(totals)
+    }
+}
+
+impl<W: Write> Sink<Printed> for ReportWriter<'_, '_, W> {
+    fn write(&mut self, part: Printed) -> io::Result<()> {
+        self.writer.file(&part.text)?;
+        self.totals.merge(&part.totals);
+        self.files.extend(part.file);
+        Ok(())
+    }
+}

@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::document::heading::Family;
-use crate::document::{Document, Format, NodeId, NodeKind, Position};
+use crate::document::{Document, Format, NodeId, NodeKind};
+use crate::source::display_path;
+use crate::text::Position;
 
 /// How much of a node's text the text outline shows.
 const EXCERPT_CHARS: usize = 48;
@@ -87,7 +89,7 @@ pub fn render_text(doc: &Document, opts: TextOptions) -> String {
     let _ = writeln!(
         out,
         "{}: {}, {}{}, {} lines; {}",
-        super::display_path(&doc.path),
+        display_path(&doc.path),
         doc.format.name(),
         doc.encoding,
         if doc.bom { " with BOM" } else { "" },
@@ -260,7 +262,7 @@ pub fn to_json(doc: &Document) -> serde_json::Value {
         })
         .collect();
     let outline = JsonOutline {
-        path: super::display_path(&doc.path),
+        path: display_path(&doc.path),
         format: doc.format.name(),
         encoding: doc.encoding,
         bom: doc.bom,

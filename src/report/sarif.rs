@@ -3,12 +3,12 @@
 //! `tool.driver.rules`, and each result has a stable partial fingerprint.
 
 use std::collections::HashMap;
-use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::stream::{Frame, Writer, indent};
-use crate::engine::check::{Diag, DiagLabel, FileResult};
+use super::i18n::Texts;
+use super::stream::{Frame, indent};
+use crate::engine::{Diag, FileResult, Pos};
 use crate::rules::{Lang, RuleSet, Severity};
 
 fn level(s: Severity) -> &'static str {
@@ -21,7 +21,7 @@ fn level(s: Severity) -> &'static str {
 
 /// A relative path as a URI reference: `/` kept, everything outside the
 /// unreserved set percent-encoded (spaces, Japanese, `#`, `?`…).
-pub fn uri(path: &str) -> String {
+pub(super) fn uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
@@ -33,7 +33,7 @@ pub fn uri(path: &str) -> String {
     out
 }
 
-fn region(d_start: &crate::engine::check::Pos, d_end: &crate::engine::check::Pos) -> Value {
+fn region(d_start: &Pos, d_end: &Pos) -> Value {
     json!({
         "startLine": d_start.line,
         "startColumn": d_start.column,
@@ -44,11 +44,7 @@ fn region(d_start: &crate::engine::check::Pos, d_end: &crate::engine::check::Pos
     })
 }
 
-fn location(
-    path: &str,
-    start: &crate::engine::check::Pos,
-    end: &crate::engine::check::Pos,
-) -> Value {
+fn location(path: &str, start: &Pos, end: &Pos) -> Value {
     json!({
         "physicalLocation": {
             "artifactLocation": { "uri": uri(path) },
@@ -57,11 +53,12 @@ fn location(
     })
 }
 
-fn result(path: &str, d: &Diag, rule_index: Option<usize>) -> Value {
+fn result(path: &str, d: &Diag, texts: &Texts<'_>, rule_index: Option<usize>) -> Value {
+    let said = texts.diag(d);
     let mut r = json!({
         "ruleId": d.rule,
         "level": level(d.severity),
-        "message": { "text": d.message },
+        "message": { "text": said.message },
         "locations": [location(path, &d.start, &d.end)],
         "partialFingerprints": { "policylint/v1": d.fingerprint },
     });
@@ -72,11 +69,12 @@ fn result(path: &str, d: &Diag, rule_index: Option<usize>) -> Value {
         r["relatedLocations"] = Value::Array(
             d.labels
                 .iter()
+                .zip(said.labels)
                 .enumerate()
-                .map(|(i, l): (usize, &DiagLabel)| {
+                .map(|(i, (l, message))| {
                     let mut loc = location(path, &l.start, &l.end);
                     loc["id"] = json!(i);
-                    loc["message"] = json!({ "text": l.message });
+                    loc["message"] = json!({ "text": message });
                     loc
                 })
                 .collect(),
@@ -122,7 +120,8 @@ const OWN: [(&str, &str, &str); 4] = [
 
 /// A SARIF log, written as the run goes: the run-level parts do not depend
 /// on the results, which come file by file.
-pub struct Log {
+pub(super) struct Log<'a> {
+    texts: Texts<'a>,
     /// Rule id to its index in `tool.driver.rules`.
     index: HashMap<String, usize>,
     head: String,
@@ -201,8 +200,8 @@ fn log(descriptors: Vec<Value>, results: Vec<Value>) -> Value {
     })
 }
 
-impl Log {
-    pub fn new(set: &RuleSet, lang: Lang) -> Log {
+impl<'a> Log<'a> {
+    pub(super) fn new(set: &'a RuleSet, lang: Lang) -> Log<'a> {
         let (descriptors, ids) = descriptors(set, lang);
         let mut index = HashMap::with_capacity(ids.len());
         for (i, id) in ids.into_iter().enumerate() {
@@ -213,6 +212,7 @@ impl Log {
         let at = text.find(RESULTS).unwrap_or(text.len());
         let cut = (at + RESULTS.len() - 1).min(text.len());
         Log {
+            texts: Texts::new(set, lang),
             index,
             head: text[..cut].to_string(),
             tail: text.get(cut + 1..).unwrap_or_default().to_string(),
@@ -220,7 +220,7 @@ impl Log {
     }
 
     /// Where the results go.
-    pub fn frame(&self) -> Frame {
+    pub(super) fn frame(&self) -> Frame {
         Frame {
             head: self.head.clone(),
             first: "\n".into(),
@@ -232,10 +232,10 @@ impl Log {
 
     /// The results of one file (baselined findings are left out), indented
     /// for their place and joined by `,\n`.
-    pub fn results(&self, r: &FileResult) -> String {
+    pub(super) fn results(&self, r: &FileResult) -> String {
         let mut out = String::new();
         for d in r.diagnostics.iter().filter(|d| !d.baselined) {
-            let v = result(&r.path, d, self.index.get(&d.rule).copied());
+            let v = result(&r.path, d, &self.texts, self.index.get(&d.rule).copied());
             if !out.is_empty() {
                 out.push_str(",\n");
             }
@@ -246,28 +246,29 @@ impl Log {
     }
 
     /// What follows the results: the tool and the rest of the log.
-    pub fn tail(&self) -> &str {
+    pub(super) fn tail(&self) -> &str {
         &self.tail
     }
-}
-
-/// The SARIF log of collected results (what the CLI streams).
-pub fn render(set: &RuleSet, results: &[FileResult], lang: Lang) -> String {
-    let log = Log::new(set, lang);
-    let mut w = Writer::new(Vec::new(), log.frame());
-    for r in results {
-        // Writing into a Vec cannot fail.
-        let _ = w.file(&log.results(r));
-    }
-    let out = w
-        .finish(|out| out.write_all(log.tail().as_bytes()))
-        .unwrap_or_default();
-    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{DiagLabel, Evidence, What};
+    use crate::report::stream::Writer;
+
+    /// The SARIF log of collected results, as the stream writes it.
+    fn render(set: &RuleSet, results: &[FileResult], lang: Lang) -> String {
+        let log = Log::new(set, lang);
+        let mut w = Writer::new(Vec::new(), log.frame());
+        for r in results {
+            w.file(&log.results(r)).unwrap();
+        }
+        let out = w
+            .finish(|out| std::io::Write::write_all(out, log.tail().as_bytes()))
+            .unwrap();
+        String::from_utf8(out).unwrap()
+    }
 
     #[test]
     fn uris_are_encoded() {
@@ -284,7 +285,7 @@ mod tests {
     }
 
     fn file(path: &str, rules: &[(&str, bool)]) -> FileResult {
-        let at = crate::engine::check::Pos {
+        let at = Pos {
             line: 3,
             column: 2,
             offset: 7,
@@ -299,29 +300,23 @@ mod tests {
                 .map(|(rule, baselined)| Diag {
                     rule: rule.to_string(),
                     severity: Severity::Error,
-                    kind: None,
-                    message: "m \"q\"".into(),
-                    label: "l".into(),
+                    what: What::Unreadable("m \"q\"".into()),
                     start: at,
                     end: at,
                     span: 0..0,
                     labels: vec![DiagLabel {
-                        message: "ここ".into(),
+                        evidence: Evidence::Reference,
                         start: at,
                         end: at,
                         span: 0..0,
                     }],
                     missing: vec!["x".into()],
                     found: Vec::new(),
-                    cite: None,
-                    help: None,
-                    url: None,
                     suppressed: Some(String::new()),
                     baselined: *baselined,
                     fingerprint: "0123456789abcdef".into(),
                 })
                 .collect(),
-            human: String::new(),
         }
     }
 
@@ -329,6 +324,7 @@ mod tests {
     fn streamed_bytes_are_serde_pretty_bytes() {
         let set = builtin();
         let (descriptors, ids) = descriptors(&set, Lang::En);
+        let texts = Texts::new(&set, Lang::En);
         assert_eq!(ids.len(), set.rules.len() + OWN.len());
         let cases = vec![
             vec![],
@@ -352,7 +348,7 @@ mod tests {
                     r.diagnostics
                         .iter()
                         .filter(|d| !d.baselined)
-                        .map(|d| result(&r.path, d, ids.iter().position(|i| *i == d.rule)))
+                        .map(|d| result(&r.path, d, &texts, ids.iter().position(|i| *i == d.rule)))
                 })
                 .collect();
             let whole =

@@ -5,12 +5,9 @@
 
 use std::io::{self, Write};
 
-use crate::engine::check::FileResult;
-use crate::rules::Severity;
-
 /// What surrounds the files' parts of a report.
 #[derive(Debug, Clone, Default)]
-pub struct Frame {
+pub(super) struct Frame {
     /// Written first.
     pub head: String,
     /// Before the first non-empty part.
@@ -23,69 +20,10 @@ pub struct Frame {
     pub after_none: String,
 }
 
-/// Counts over the files of a run (or one file).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Totals {
-    pub files: usize,
-    pub skipped: usize,
-    /// Active findings (not suppressed, not baselined) by severity.
-    pub error: usize,
-    pub warning: usize,
-    pub info: usize,
-    pub suppressed: usize,
-    pub baselined: usize,
-}
-
-impl Totals {
-    /// Count one file's result.
-    pub fn add(&mut self, r: &FileResult) {
-        self.files += 1;
-        self.skipped += usize::from(r.skipped.is_some());
-        for d in &r.diagnostics {
-            if d.suppressed.is_some() {
-                self.suppressed += 1;
-            } else if d.baselined {
-                self.baselined += 1;
-            } else {
-                match d.severity {
-                    Severity::Error => self.error += 1,
-                    Severity::Warning => self.warning += 1,
-                    Severity::Info => self.info += 1,
-                }
-            }
-        }
-    }
-
-    pub fn of(r: &FileResult) -> Totals {
-        let mut t = Totals::default();
-        t.add(r);
-        t
-    }
-
-    pub fn merge(&mut self, o: &Totals) {
-        self.files += o.files;
-        self.skipped += o.skipped;
-        self.error += o.error;
-        self.warning += o.warning;
-        self.info += o.info;
-        self.suppressed += o.suppressed;
-        self.baselined += o.baselined;
-    }
-
-    /// Active findings of this severity.
-    pub fn active(&self, s: Severity) -> usize {
-        match s {
-            Severity::Error => self.error,
-            Severity::Warning => self.warning,
-            Severity::Info => self.info,
-        }
-    }
-}
-
 /// `text` with every line after a line break prefixed by `by`, and the
 /// first too: a pretty-printed JSON value moved into a nested position
 /// (JSON strings hold no raw line breaks).
-pub fn indent(text: &str, by: &str) -> String {
+pub(super) fn indent(text: &str, by: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
@@ -98,7 +36,7 @@ pub fn indent(text: &str, by: &str) -> String {
 }
 
 /// Writes a report part by part, in order.
-pub struct Writer<W: Write> {
+pub(super) struct Writer<W: Write> {
     out: W,
     frame: Frame,
     started: bool,
@@ -106,7 +44,7 @@ pub struct Writer<W: Write> {
 }
 
 impl<W: Write> Writer<W> {
-    pub fn new(out: W, frame: Frame) -> Self {
+    pub(super) fn new(out: W, frame: Frame) -> Self {
         Writer {
             out,
             frame,
@@ -124,7 +62,7 @@ impl<W: Write> Writer<W> {
     }
 
     /// One file's part (nothing is written for an empty one).
-    pub fn file(&mut self, part: &str) -> io::Result<()> {
+    pub(super) fn file(&mut self, part: &str) -> io::Result<()> {
         self.start()?;
         if part.is_empty() {
             return Ok(());
@@ -140,13 +78,13 @@ impl<W: Write> Writer<W> {
     }
 
     /// Flush what was written so far to the underlying output.
-    pub fn flush(&mut self) -> io::Result<()> {
+    pub(super) fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
 
     /// Close the parts, write the tail (`tail` writes it), flush, and give
     /// the output back.
-    pub fn finish(mut self, tail: impl FnOnce(&mut W) -> io::Result<()>) -> io::Result<W> {
+    pub(super) fn finish(mut self, tail: impl FnOnce(&mut W) -> io::Result<()>) -> io::Result<W> {
         self.start()?;
         let close = if self.some {
             &self.frame.after_some

@@ -3,12 +3,41 @@
 
 use std::fmt::Write as _;
 
-use crate::engine::testing::{CaseReport, Outcome};
-use crate::rules::model::TestKind;
+use super::i18n::Texts;
+use crate::engine::testing::{CaseReport, Noise, Outcome};
+use crate::rules::model::{Expect, TestKind};
+use crate::rules::{Lang, RuleSet};
+
+/// An expectation no finding met, for people.
+fn expected(e: &Option<Expect>, rule: &str) -> String {
+    let Some(e) = e else {
+        return format!("at least one finding of {rule}");
+    };
+    let mut s = String::from("a finding");
+    if let Some(m) = &e.missing {
+        s.push_str(&format!(" missing [{}]", m.join(", ")));
+    }
+    if let Some((l, c)) = e.at {
+        s.push_str(&format!(" at {l}:{c}"));
+    }
+    s
+}
+
+/// A finding no expectation asked for: where, its message (in Japanese, the
+/// pack's first language), and what it says is missing.
+fn unexpected(n: &Noise, texts: &Texts<'_>) -> String {
+    let (message, _, _) = texts.finding(&n.finding);
+    let mut s = format!("{}:{} {message}", n.line, n.column);
+    if !n.finding.missing.is_empty() {
+        s.push_str(&format!(" (missing [{}])", n.finding.missing.join(", ")));
+    }
+    s
+}
 
 /// Render the reports; the bool says whether the run passed (every case
 /// validated, and at least one case ran).
-pub fn render(reports: &[CaseReport]) -> (String, bool) {
+pub fn render(set: &RuleSet, reports: &[CaseReport]) -> (String, bool) {
+    let texts = Texts::new(set, Lang::Ja);
     let mut out = String::new();
     let (mut validated, mut missing, mut noisy, mut errors) = (0, 0, 0, 0);
     for r in reports {
@@ -27,17 +56,18 @@ pub fn render(reports: &[CaseReport]) -> (String, bool) {
                 missing += 1;
                 let _ = writeln!(out, "{}", head("MISSING"));
                 for w in what {
+                    let w = expected(w, &r.rule);
                     let _ = writeln!(out, "    expected {w}, but no such finding came");
                 }
                 for n in &r.also_noisy {
-                    let _ = writeln!(out, "    unexpected finding: {n}");
+                    let _ = writeln!(out, "    unexpected finding: {}", unexpected(n, &texts));
                 }
             }
             Outcome::Noisy(what) => {
                 noisy += 1;
                 let _ = writeln!(out, "{}", head("NOISY"));
                 for n in what {
-                    let _ = writeln!(out, "    unexpected finding: {n}");
+                    let _ = writeln!(out, "    unexpected finding: {}", unexpected(n, &texts));
                 }
             }
             Outcome::Error(e) => {

@@ -138,15 +138,19 @@ pub enum Stmt {
     Anchor(Spanned<Anchor>),
     /// `include boilerplate`: also look in navigation, headers and footers.
     IncludeBoilerplate(Span),
-    /// `consistent EXPR`: near-identical matches must be spelled the same.
+    /// `consistent EXPR [ignoring EXPR]`: near-identical matches must be
+    /// spelled the same.
     Consistent(Consistent),
 }
 
-/// `consistent EXPR`: matches that are almost the same (a legal name with a
-/// typo) but not identical are reported, with a label on each spelling.
+/// `consistent EXPR [ignoring EXPR]`: matches that are almost the same (a
+/// legal name with a typo) but not identical are reported, with a label on
+/// each spelling. Two spellings are one name only if they begin alike once
+/// the parts matching `ignoring` (legal forms such as 株式会社) are set aside.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Consistent {
     pub expr: Expr,
+    pub ignoring: Option<Expr>,
     pub span: Span,
 }
 

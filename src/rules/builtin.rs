@@ -3,4 +3,4 @@
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
 /// Prefix of the names of built-in rule files in messages.
-pub const PREFIX: &str = "builtin:";
+pub(super) const PREFIX: &str = "builtin:";

@@ -12,10 +12,10 @@ use super::diagnostic::{LocatedRuleError, RuleError, RuleErrorKind};
 use super::model::*;
 use super::parser;
 use crate::document::normalize::normalize;
-use crate::engine::matcher::{PatternId, PatternSet};
+use crate::pattern::{PatternId, PatternSet};
 
 /// The extension of rule files.
-pub const RULE_EXT: &str = "rules";
+pub(super) const RULE_EXT: &str = "rules";
 
 /// Collects rule files (following imports) and compiles them together.
 #[derive(Default)]
@@ -356,21 +356,6 @@ struct Compiler<'a> {
     errors: Vec<(usize, RuleError)>,
 }
 
-/// Edit distance in characters ("did you mean", near-identical spellings).
-pub(crate) fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 impl<'a> Compiler<'a> {
     fn collect_terms(&mut self) {
         for (fi, (_, file)) in self.files.iter().enumerate() {
@@ -449,7 +434,7 @@ impl<'a> Compiler<'a> {
             let best = self
                 .visible_terms(fi)
                 .into_iter()
-                .map(|t| (distance(name, &t), t))
+                .map(|t| (strsim::levenshtein(name, &t), t))
                 .filter(|(d, t)| *d <= 2.max(t.chars().count() / 3))
                 .min();
             e.help = Some(match best {
@@ -603,7 +588,7 @@ impl<'a> Compiler<'a> {
             if !FIELDS.contains(&key) {
                 let best = FIELDS
                     .iter()
-                    .min_by_key(|k| distance(key, k))
+                    .min_by_key(|k| strsim::levenshtein(key, k))
                     .copied()
                     .unwrap_or("title");
                 self.errors.push((
@@ -959,8 +944,13 @@ impl<'a> Compiler<'a> {
                     }
                 }
                 ast::Stmt::Consistent(c) => {
-                    if let Some(e) = self.expr(fi, &c.expr) {
-                        b.consistent.push(e);
+                    let expr = self.expr(fi, &c.expr);
+                    let ignoring = match &c.ignoring {
+                        Some(e) => self.expr(fi, e).map(Some),
+                        None => Some(None),
+                    };
+                    if let (Some(expr), Some(ignoring)) = (expr, ignoring) {
+                        b.consistent.push(Consistent { expr, ignoring });
                     }
                 }
                 ast::Stmt::Reference(r) => {
@@ -999,7 +989,9 @@ impl<'a> Compiler<'a> {
 fn unknown_element(name: &Spanned<String>, elements: &HashMap<String, Span>) -> RuleError {
     let mut names: Vec<&String> = elements.keys().collect();
     names.sort();
-    let best = names.iter().min_by_key(|n| distance(&name.node, n));
+    let best = names
+        .iter()
+        .min_by_key(|n| strsim::levenshtein(&name.node, n));
     RuleError::new(
         RuleErrorKind::UnknownElement,
         name.span.clone(),
@@ -1007,7 +999,7 @@ fn unknown_element(name: &Spanned<String>, elements: &HashMap<String, Span>) -> 
         "no element of this name in the rule",
     )
     .with_help(match best {
-        Some(b) if distance(&name.node, b) <= 3 => format!("did you mean `{b}`?"),
+        Some(b) if strsim::levenshtein(&name.node, b) <= 3 => format!("did you mean `{b}`?"),
         _ => format!(
             "elements of this rule: {}",
             names

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use miette::{Diagnostic, LabeledSpan, SourceSpan};
 
 use super::ast::Span;
-use crate::report::snippet::CharSource;
+use crate::text::CharSource;
 
 /// What went wrong, for tests and for `--format json` one day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

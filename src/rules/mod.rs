@@ -2,9 +2,9 @@
 //! and the compiled model the engine evaluates.
 
 pub mod ast;
-pub mod builtin;
-pub mod compile;
-pub mod diagnostic;
+mod builtin;
+mod compile;
+mod diagnostic;
 pub mod model;
 pub mod parser;
 

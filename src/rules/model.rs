@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::ast::Span;
-use crate::engine::matcher::{PatternId, PatternSet};
+use crate::pattern::{PatternId, PatternSet};
 
 /// Index of a compiled pattern expression in [`RuleSet::exprs`].
 pub type ExprId = u32;
@@ -130,6 +130,27 @@ pub struct Rule {
     pub span: Span,
 }
 
+impl Rule {
+    /// The element of this name, in any block of the rule (names are
+    /// unique within a rule).
+    pub fn element(&self, name: &str) -> Option<&Element> {
+        fn find<'b>(b: &'b Block, name: &str) -> Option<&'b Element> {
+            for r in &b.requires {
+                for e in &r.elements {
+                    if e.name == name {
+                        return Some(e);
+                    }
+                    if let Some(found) = e.body.as_ref().and_then(|body| find(body, name)) {
+                        return Some(found);
+                    }
+                }
+            }
+            b.scopes.iter().find_map(|s| find(&s.body, name))
+        }
+        find(&self.body, name)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Trigger {
     pub mentions: ExprId,
@@ -145,7 +166,15 @@ pub struct Block {
     pub anchor: Option<Anchor>,
     pub include_boilerplate: bool,
     /// Patterns whose near-identical matches must be spelled the same.
-    pub consistent: Vec<ExprId>,
+    pub consistent: Vec<Consistent>,
+}
+
+/// `consistent EXPR [ignoring EXPR]`.
+#[derive(Debug, Clone, Copy)]
+pub struct Consistent {
+    pub expr: ExprId,
+    /// Parts of a spelling set aside when comparing how names begin.
+    pub ignoring: Option<ExprId>,
 }
 
 #[derive(Debug, Clone)]
@@ -246,7 +275,7 @@ pub struct TestCase {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expect {
     pub missing: Option<Vec<String>>,
     pub at: Option<(u32, u32)>,

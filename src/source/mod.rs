@@ -11,6 +11,18 @@ use std::path::{Path, PathBuf};
 
 pub use decode::{DecodeError, Decoded, FileOffsets, decode};
 
+/// A path as shown in every report: without a leading `./`, with `/`
+/// separators on every platform (so reports and snapshots agree).
+pub fn display_path(p: &Path) -> String {
+    let s = p.display().to_string();
+    let s = s.strip_prefix("./").unwrap_or(&s);
+    if std::path::MAIN_SEPARATOR == '\\' {
+        s.replace('\\', "/")
+    } else {
+        s.to_string()
+    }
+}
+
 /// Files larger than this are skipped unless configured otherwise.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
 

@@ -7,6 +7,15 @@ use std::path::{Path, PathBuf};
 use ignore::WalkBuilder;
 use ignore::overrides::OverrideBuilder;
 
+/// Extensions checked by default.
+pub const DEFAULT_INCLUDE: &[&str] = &[
+    "**/*.txt",
+    "**/*.md",
+    "**/*.markdown",
+    "**/*.html",
+    "**/*.htm",
+];
+
 /// Per-directory ignore file of policylint (gitignore syntax).
 pub const IGNORE_FILE: &str = ".policylintignore";
 
@@ -149,10 +158,7 @@ mod tests {
     use super::*;
 
     fn inc() -> Vec<String> {
-        crate::config::DEFAULT_INCLUDE
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
+        DEFAULT_INCLUDE.iter().map(|s| s.to_string()).collect()
     }
 
     #[test]

@@ -451,7 +451,7 @@ fn crlf_gives_the_same_findings() {
 }
 
 /// A deterministic pseudo-random corpus built from the seeds' paragraphs.
-fn corpus(dir: &Path, n: usize) {
+pub(crate) fn corpus(dir: &Path, n: usize) {
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seeds");
     let mut paras: Vec<String> = Vec::new();
     for e in std::fs::read_dir(&seeds).unwrap() {
@@ -488,52 +488,25 @@ fn corpus(dir: &Path, n: usize) {
 
 const FORMATS: [&str; 5] = ["human", "json", "sarif", "github", "markdown"];
 
+/// The command passes `-j` through: one thread and two give the same bytes
+/// (the engine's determinism is tested through the library, in `run`).
 #[test]
-fn one_thread_and_more_give_byte_identical_reports_in_every_format() {
-    let d = tempfile::tempdir().unwrap();
-    corpus(d.path(), 80);
+fn the_thread_count_does_not_change_the_report() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let demo = root.join("fixtures/rules/demo");
-    // The corpus and the seeds with the demo pack added; the whole of
-    // fixtures/ (bad inputs, suppressions, encodings) with the built-in pack.
-    let targets = [
-        (d.path().to_path_buf(), true),
-        (root.join("fixtures/seeds"), true),
-        (root.to_path_buf(), false),
-    ];
-    for (target, with_demo) in targets {
-        let path = if with_demo { "." } else { "fixtures" };
-        for format in FORMATS {
-            let run = |j: &str| {
-                let mut cmd = Command::cargo_bin("policylint").unwrap();
-                cmd.current_dir(&target)
-                    .env("NO_COLOR", "1")
-                    .args(["check", path, "--format", format, "-j", j]);
-                if with_demo {
-                    cmd.arg("--rules").arg(&demo);
-                }
-                let out = cmd.output().unwrap();
-                assert_eq!(out.status.code(), Some(1), "{format} -j{j}");
-                (
-                    String::from_utf8(out.stdout).unwrap(),
-                    String::from_utf8(out.stderr).unwrap(),
-                )
-            };
-            let (one, err_one) = run("1");
-            let (two, err_two) = run("2");
-            assert!(one.len() > 1000, "{format}: {one}");
-            assert_eq!(one, two, "{format}: {}", target.display());
-            // The summary line, but for the time.
-            let counts = |e: &str| e.rsplit_once('（').map(|(c, _)| c.to_string());
-            assert_eq!(counts(&err_one), counts(&err_two), "{format}");
-            if format == "json" {
-                assert_eq!(one, run("0").0, "all cores: {}", target.display());
-            }
-            if format != "human" && format != "github" {
-                assert!(one.ends_with('\n') && !one.ends_with("\n\n"), "{format}");
-            }
-        }
-    }
+    let run = |j: &str| {
+        let out = Command::cargo_bin("policylint")
+            .unwrap()
+            .current_dir(root)
+            .env("NO_COLOR", "1")
+            .args(["check", "fixtures/seeds", "--format", "json", "-j", j])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "-j{j}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = run("1");
+    assert!(one.len() > 1000, "{one}");
+    assert_eq!(one, run("2"));
 }
 
 /// Every format's report is written as the run goes, in path order: the

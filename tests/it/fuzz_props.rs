@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use policylint::Document;
 use policylint::engine::Evaluator;
-use policylint::rules::{Lang, Loader, RuleSet};
+use policylint::rules::{Loader, RuleSet};
 use proptest::prelude::*;
 
 fn rules() -> &'static RuleSet {
@@ -101,7 +101,7 @@ proptest! {
     fn the_whole_pipeline_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..400), kind in 0..3usize) {
         let name = ["d.txt", "d.md", "d.html"][kind];
         if let Ok(doc) = Document::from_bytes(Path::new(name), &bytes) {
-            for f in Evaluator::new(rules(), &doc, Lang::En).run_all() {
+            for f in Evaluator::new(rules(), &doc).run_all() {
                 prop_assert!(doc.text.is_char_boundary(f.span.start) && doc.text.is_char_boundary(f.span.end));
             }
         }

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use policylint::document::{Document, Format};
 use policylint::engine::{Evaluator, Finding, FindingKind};
+use policylint::report::i18n::Texts;
 use policylint::rules::{Lang, Loader, RuleSet, Severity};
 use policylint::source::decode;
 
@@ -27,12 +28,12 @@ fn doc(text: &str, format: Format) -> Document {
 }
 
 fn run(set: &RuleSet, text: &str) -> Vec<Finding> {
-    run_fmt(set, text, Format::Text, Lang::Ja)
+    run_fmt(set, text, Format::Text)
 }
 
-fn run_fmt(set: &RuleSet, text: &str, format: Format, lang: Lang) -> Vec<Finding> {
+fn run_fmt(set: &RuleSet, text: &str, format: Format) -> Vec<Finding> {
     let d = doc(text, format);
-    Evaluator::new(set, &d, lang).run_all()
+    Evaluator::new(set, &d).run_all()
 }
 
 /// (line, column) of a finding's start.
@@ -270,12 +271,12 @@ fn boilerplate_is_excluded_unless_included() {
         "<nav><a>お問い合わせ</a></nav><main><p>本文です。</p></main><footer>© Example</footer>";
     let set = compile(&rule("require w = \"お問い合わせ\""));
     assert_eq!(
-        run_fmt(&set, html, Format::Html, Lang::Ja).len(),
+        run_fmt(&set, html, Format::Html).len(),
         1,
         "a menu link is not a contact window"
     );
     let set = compile(&rule("include boilerplate\n require w = \"お問い合わせ\""));
-    assert!(run_fmt(&set, html, Format::Html, Lang::Ja).is_empty());
+    assert!(run_fmt(&set, html, Format::Html).is_empty());
 }
 
 #[test]
@@ -283,15 +284,17 @@ fn messages_in_both_languages_with_placeholders() {
     let set = compile(
         "rule t/m {\n severity warning\n message.ja \"{missing}がありません（{found}はあり）\"\n message.en \"missing {missing}; found {found} ({rule})\"\n require all { a = \"甲\" as \"名称\" / \"the name\" b = \"乙\" as \"住所\" / \"the address\" c = \"丙\" as \"代表者\" / \"the representative\" }\n}\n",
     );
-    let ja = run_fmt(&set, "甲", Format::Text, Lang::Ja);
-    assert_eq!(ja[0].message, "住所、代表者がありません（名称はあり）");
-    assert_eq!(ja[0].label, "住所、代表者がありません");
-    let en = run_fmt(&set, "甲", Format::Text, Lang::En);
+    // The engine finds; the report's i18n says it in each language.
+    let found = run_fmt(&set, "甲", Format::Text);
+    let (message, label, _) = Texts::new(&set, Lang::Ja).finding(&found[0]);
+    assert_eq!(message, "住所、代表者がありません（名称はあり）");
+    assert_eq!(label, "住所、代表者がありません");
+    let (message, _, labels) = Texts::new(&set, Lang::En).finding(&found[0]);
     assert_eq!(
-        en[0].message,
+        message,
         "missing the address, the representative; found the name (t/m)"
     );
-    assert_eq!(en[0].labels[0].message, "the name found here");
+    assert_eq!(labels[0], "the name found here");
 }
 
 #[test]
@@ -303,4 +306,27 @@ fn one_scan_for_all_rules() {
     ));
     assert_eq!(set.patterns.len(), 2);
     assert_eq!(set.rules.len(), 2);
+}
+
+#[test]
+fn consistent_reports_near_spellings_and_ignores_what_the_rule_says() {
+    let text = "株式会社uqテレコムと株式会社楽天テレコム。株式会社サンプル商事と株式会社サンプル商亊と株式会社サンプル商事。";
+    let names = r"/株式会社[a-z\p{Katakana}\p{Han}]{2,8}/";
+    // Without `ignoring`, two companies sharing the legal form look like one
+    // name spelled two ways.
+    let set = compile(&rule(&format!("consistent {names}")));
+    let found = run(&set, text);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|f| f.kind == FindingKind::Inconsistent));
+    // Set aside, the legal form no longer makes them alike: only the typo
+    // (亊 for 事, once against twice) is left, on the rarer spelling.
+    let set = compile(&rule(&format!("consistent {names} ignoring \"株式会社\"")));
+    let found = run(&set, text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].found,
+        ["株式会社サンプル商事", "株式会社サンプル商亊"]
+    );
+    let d = doc(text, Format::Text);
+    assert_eq!(&d.text[found[0].span.clone()], "株式会社サンプル商亊");
 }

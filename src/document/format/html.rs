@@ -21,7 +21,7 @@ use html5tokenizer::trace::Trace;
 use html5tokenizer::{NaiveParser, StartTag, Token, TracingEmitter};
 
 use super::{Block, BlockKind, CellRef};
-use crate::document::span::MappedText;
+use crate::text::MappedText;
 
 /// Elements nested deeper than this are not pushed on the open-element stack
 /// (they become transparent), which keeps every stack scan bounded.
@@ -33,7 +33,7 @@ const MAX_TRACKED_COLS: usize = 1024;
 
 /// Extract blocks from the HTML in `text[range]`. All offsets in the returned
 /// blocks' maps are offsets into `text` (not into the range).
-pub fn extract(text: &str, range: Range<usize>) -> Vec<Block> {
+pub(super) fn extract(text: &str, range: Range<usize>) -> Vec<Block> {
     let Some(src) = text.get(range.clone()) else {
         return Vec::new();
     };

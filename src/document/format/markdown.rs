@@ -5,7 +5,7 @@
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::{Block, BlockKind, CellRef, html};
-use crate::document::span::MappedText;
+use crate::text::MappedText;
 
 struct Builder<'a> {
     text: &'a str,
@@ -69,7 +69,7 @@ fn level(l: HeadingLevel) -> u8 {
     }
 }
 
-pub fn extract(text: &str) -> Vec<Block> {
+pub(super) fn extract(text: &str) -> Vec<Block> {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
     let mut b = Builder {
         text,

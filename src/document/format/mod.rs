@@ -5,16 +5,16 @@
 //! cells) produces the same block vocabulary, so the structure stage does not
 //! care where a block came from.
 
-pub mod html;
-pub mod markdown;
-pub mod scraped;
-pub mod text;
+mod html;
+mod markdown;
+mod scraped;
+mod text;
 
 use std::path::Path;
 
 use serde::Serialize;
 
-use super::span::MappedText;
+use crate::text::MappedText;
 
 /// The markup language of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

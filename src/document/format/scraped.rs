@@ -13,7 +13,7 @@
 //!    （共同利用）, （1）…, <…> and 【…】.
 
 use super::{Block, BlockKind};
-use crate::document::span::MappedText;
+use crate::text::MappedText;
 
 /// Lines at least this long, made of many space-separated chunks, are
 /// flattened pages.
@@ -36,7 +36,7 @@ const TITLE_WORDS: &[&str] = &[
     "Privacy Policy",
 ];
 
-pub fn is_flattened_page(line: &str) -> bool {
+pub(super) fn is_flattened_page(line: &str) -> bool {
     line.len() >= MIN_LINE_BYTES && line.split_ascii_whitespace().nth(MIN_CHUNKS).is_some()
 }
 
@@ -145,7 +145,7 @@ fn block_of(text: &str, first: Chunk, last: Chunk, boilerplate: bool) -> Block {
 }
 
 /// Blocks of a flattened page occupying `range` of `text`.
-pub fn extract_line(text: &str, range: std::ops::Range<usize>) -> Vec<Block> {
+pub(super) fn extract_line(text: &str, range: std::ops::Range<usize>) -> Vec<Block> {
     let cs = chunks(text, range.start, range.end);
     let mut out = Vec::new();
     let Some(&last) = cs.last() else {

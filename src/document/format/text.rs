@@ -3,11 +3,11 @@
 //! HTML, and pages flattened onto one very long line.
 
 use super::{Block, BlockKind, CellRef, html, scraped};
-use crate::document::span::MappedText;
+use crate::text::MappedText;
 
 /// Split `text` into line blocks; tab-separated rows become table cells and a
 /// flattened web page becomes paragraphs with its navigation marked.
-pub fn extract(text: &str) -> Vec<Block> {
+pub(super) fn extract(text: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut table: u32 = 0;
     let mut row: u32 = 0;
@@ -24,7 +24,7 @@ pub fn extract(text: &str) -> Vec<Block> {
             continue;
         }
         // Suppression comments are instructions to policylint, not text.
-        if crate::engine::suppress::is_directive_line(line) {
+        if crate::document::directives::is_directive_line(line) {
             blocks.push(Block::new(BlockKind::Blank, MappedText::new()));
             continue;
         }
@@ -66,7 +66,7 @@ pub fn extract(text: &str) -> Vec<Block> {
 /// Plain text converted from Markdown keeps inline syntax: `[label](url)`
 /// and `**strong**`. The label and the emphasised text are what a reader
 /// sees, so only they are kept; the markers fall between map runs.
-pub fn inline_markup(line: &str, src_start: usize) -> MappedText {
+pub(super) fn inline_markup(line: &str, src_start: usize) -> MappedText {
     let mut out = MappedText::with_capacity(line.len());
     let bytes = line.as_bytes();
     let mut i = 0;
@@ -164,7 +164,7 @@ fn push_unescaped(out: &mut MappedText, line: &str, from: usize, to: usize, src_
 }
 
 /// Line ranges without their terminators (LF or CRLF).
-pub fn lines(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+pub(super) fn lines(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let bytes = text.as_bytes();
     let mut pos = 0;
     std::iter::from_fn(move || {

@@ -202,6 +202,34 @@ rule demo/joint-use {
         }
     }
 
+    #[test]
+    fn consistent_with_and_without_ignoring() {
+        let src = "rule t/c {\n  consistent /[a-z]{2,5}株式会社/ ignoring legal | \"社\"\n  consistent corp\n}\n";
+        let file = parse_ok(src);
+        let r = only_rule(&file);
+        let stmts: Vec<&crate::rules::ast::Consistent> = r
+            .body
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::Consistent(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(stmts.len(), 2);
+        assert_eq!(lit(&stmts[0].expr), ("re", "[a-z]{2,5}株式会社"));
+        let ignoring = stmts[0].ignoring.as_ref().expect("ignoring");
+        assert_eq!(alts(ignoring), [("ref", "legal"), ("lit", "社")]);
+        assert_eq!(
+            &src[stmts[0].span.clone()],
+            "consistent /[a-z]{2,5}株式会社/ ignoring legal | \"社\""
+        );
+        assert!(stmts[1].ignoring.is_none());
+        // `ignoring` needs a pattern.
+        let (_, errors) = parse("rule t/c {\n  consistent corp ignoring\n}\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].message, "expected a pattern after `ignoring`");
+    }
+
     /// Every error of `src`, rendered as a user sees it.
     fn render(src: &str, errors: &[RuleError]) -> String {
         let handler =

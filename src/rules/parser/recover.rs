@@ -66,12 +66,13 @@ pub(super) enum Sync {
 
 /// Words after which a `/` starts a regex, not a separator: recovery must
 /// skip regexes so that braces inside them do not count.
-const REGEX_AFTER: [&str; 9] = [
+const REGEX_AFTER: [&str; 10] = [
     "mentions",
     "in",
     "forbid",
     "reference",
     "consistent",
+    "ignoring",
     "unless",
     "with",
     "near",

@@ -84,9 +84,24 @@ impl<'a> Reader<'a> {
             Some("reference") => self.reference(i).map(|(r, s)| (r, Stmt::Reference(s))),
             Some("consistent") => {
                 let (i, kw) = self.kw(i, "consistent")?;
-                let (rest, expr) = self.expr_after(i, "`consistent`")?;
-                let span = kw.start..expr.span().end;
-                Ok((rest, Stmt::Consistent(Consistent { expr, span })))
+                let (i, expr) = self.expr_after(i, "`consistent`")?;
+                let (rest, ignoring) = match self.kw(i, "ignoring") {
+                    Ok((j, _)) => {
+                        let (j, e) = self.expr_after(j, "`ignoring`")?;
+                        (j, Some(e))
+                    }
+                    Err(_) => (i, None),
+                };
+                let end = ignoring.as_ref().unwrap_or(&expr).span().end;
+                let span = kw.start..end;
+                Ok((
+                    rest,
+                    Stmt::Consistent(Consistent {
+                        expr,
+                        ignoring,
+                        span,
+                    }),
+                ))
             }
             Some("anchor") => self.anchor(i).map(|(r, s)| (r, Stmt::Anchor(s))),
             Some("include") => {

@@ -1,4 +1,5 @@
-//! Suppression comments.
+//! Suppression comments, parsed once per document (the text format also
+//! asks whether a line is one, so that it is not taken for policy text).
 //!
 //! In Markdown and HTML:
 //!   `<!-- policylint-disable-next-line appi/x -- reason -->`
@@ -10,7 +11,7 @@
 
 use std::ops::Range;
 
-use crate::document::Format;
+use super::Format;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DirectiveKind {
@@ -110,12 +111,12 @@ fn parse_line(line: &str, markup: bool) -> Option<Parsed> {
 }
 
 /// Whether a plain-text line is a directive (such lines are not policy text).
-pub fn is_directive_line(line: &str) -> bool {
+pub(crate) fn is_directive_line(line: &str) -> bool {
     parse_line(line, false).is_some()
 }
 
 /// All directives of a document's decoded text.
-pub fn parse(text: &str, format: Format) -> Vec<Directive> {
+pub(crate) fn parse(text: &str, format: Format) -> Vec<Directive> {
     let markup = format != Format::Text;
     let lines: Vec<(usize, &str)> = {
         let mut v = Vec::new();
@@ -177,7 +178,7 @@ pub fn parse(text: &str, format: Format) -> Vec<Directive> {
 
 /// The directive that suppresses a finding of `rule` starting on `line`,
 /// marking it used. Returns the reason ("" when none was given).
-pub fn suppress(directives: &mut [Directive], rule: &str, line: usize) -> Option<String> {
+pub(crate) fn suppress(directives: &mut [Directive], rule: &str, line: usize) -> Option<String> {
     let d = directives.iter_mut().find(|d| {
         d.covers_rule(rule)
             && match d.kind {

@@ -55,19 +55,37 @@ impl LineIndex {
             offset -= 1;
         }
         let line_idx = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line_idx];
-        let prefix = &text[start..offset];
-        // A CR right before the LF is part of the line ending, never a column.
-        let prefix = prefix
-            .strip_suffix('\r')
-            .filter(|_| text[offset..].starts_with('\n'))
-            .unwrap_or(prefix);
-        Position {
-            line: line_idx + 1,
-            column: prefix.chars().count() + 1,
-            utf16_column: prefix.chars().map(char::len_utf16).sum::<usize>() + 1,
-            offset,
-        }
+        at(text, line_idx + 1, self.starts[line_idx], offset)
+    }
+}
+
+/// The position of byte `offset` of `text` without an index: for a single
+/// position (a rule test's location, a snippet's window). Same rules as
+/// [`LineIndex::position`].
+pub fn position(text: &str, offset: usize) -> Position {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text.as_bytes()[..offset];
+    let line = memchr::memchr_iter(b'\n', before).count() + 1;
+    let start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    at(text, line, start, offset)
+}
+
+/// The position of `offset` on the line that starts at `start`.
+fn at(text: &str, line: usize, start: usize, offset: usize) -> Position {
+    let prefix = &text[start..offset];
+    // A CR right before the LF is part of the line ending, never a column.
+    let prefix = prefix
+        .strip_suffix('\r')
+        .filter(|_| text[offset..].starts_with('\n'))
+        .unwrap_or(prefix);
+    Position {
+        line,
+        column: prefix.chars().count() + 1,
+        utf16_column: prefix.chars().map(char::len_utf16).sum::<usize>() + 1,
+        offset,
     }
 }
 
@@ -102,6 +120,15 @@ mod tests {
         let eb2 = b.position(crlf, crlf.find('\n').unwrap());
         assert_eq!((ea.line, ea.column), (eb.line, eb.column));
         assert_eq!((ea.line, ea.column), (eb2.line, eb2.column));
+    }
+
+    #[test]
+    fn one_off_positions_agree_with_the_index() {
+        let t = "ab\r\n当社は𠮷x\n\nz";
+        let ix = LineIndex::new(t);
+        for off in 0..=t.len() + 2 {
+            assert_eq!(position(t, off), ix.position(t, off), "offset {off}");
+        }
     }
 
     #[test]

@@ -1,54 +1,39 @@
 //! `policylint.toml`: found upward from the working directory or given with
 //! `--config`. Unknown keys and bad values are errors that point into the
-//! file (line, column, label), like rule-file errors.
+//! file (line, column, label), like rule-file errors. What the engine needs
+//! of it becomes [`Settings`]; the engine never sees TOML.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobSetBuilder};
 use miette::{Diagnostic, LabeledSpan, SourceSpan};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::report::snippet::CharSource;
-use crate::rules::{Lang, RuleSet, Severity};
-use crate::source::DEFAULT_MAX_FILE_SIZE;
+use policylint::engine::{Override, RuleSetting, Settings};
+use policylint::rules::{Lang, RuleSet, Severity};
+use policylint::text::CharSource;
 
-pub const FILE_NAME: &str = "policylint.toml";
-
-/// Extensions checked by default.
-pub const DEFAULT_INCLUDE: &[&str] = &[
-    "**/*.txt",
-    "**/*.md",
-    "**/*.markdown",
-    "**/*.html",
-    "**/*.htm",
-];
-
-/// A rule's setting: off, or a severity that replaces the rule's own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RuleSetting {
-    Off,
-    Severity(Severity),
-}
+pub(crate) const FILE_NAME: &str = "policylint.toml";
 
 /// The lowest severity that fails the run (`never`: no finding fails it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailLevel {
+pub(crate) enum FailLevel {
     At(Severity),
     Never,
 }
 
 impl FailLevel {
-    pub fn parse(s: &str) -> Option<FailLevel> {
+    pub(crate) fn parse(s: &str) -> Option<FailLevel> {
         match s {
             "never" => Some(FailLevel::Never),
             s => Severity::parse(s).map(FailLevel::At),
         }
     }
 
-    pub fn fails(self, s: Severity) -> bool {
+    pub(crate) fn fails(self, s: Severity) -> bool {
         match self {
             FailLevel::At(min) => s >= min,
             FailLevel::Never => false,
@@ -56,34 +41,18 @@ impl FailLevel {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct Override {
-    pub globs: GlobSet,
-    pub rules: BTreeMap<String, RuleSetting>,
-}
-
 /// A checked configuration.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Config {
     /// The file it came from, if any.
-    pub path: Option<PathBuf>,
-    /// Relative paths in the file are relative to this directory.
-    pub dir: PathBuf,
-    pub lang: Option<Lang>,
-    pub fail_level: Option<FailLevel>,
+    pub(crate) path: Option<PathBuf>,
+    pub(crate) lang: Option<Lang>,
+    pub(crate) fail_level: Option<FailLevel>,
     /// Use the built-in pack (default true).
-    pub builtin: bool,
-    pub packs: Vec<PathBuf>,
-    pub include: Vec<String>,
-    pub exclude: Vec<String>,
-    pub max_file_size: u64,
-    /// Findings reported per file at most; the rest are counted in a note.
-    pub max_diagnostics: usize,
-    /// Seconds one file may take; past it the file's remaining rules are
-    /// skipped and the file is reported.
-    pub file_timeout: f64,
-    pub rules: BTreeMap<String, RuleSetting>,
-    pub overrides: Vec<Override>,
+    pub(crate) builtin: bool,
+    pub(crate) packs: Vec<PathBuf>,
+    /// What the engine is told: files, limits, rule settings.
+    pub(crate) settings: Settings,
     /// Rule ids as written, with their spans, to check against loaded rules.
     rule_refs: Vec<(String, std::ops::Range<usize>)>,
     source: Option<Arc<String>>,
@@ -93,18 +62,11 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             path: None,
-            dir: PathBuf::from("."),
             lang: None,
             fail_level: None,
             builtin: true,
             packs: Vec::new(),
-            include: DEFAULT_INCLUDE.iter().map(|s| s.to_string()).collect(),
-            exclude: Vec::new(),
-            max_file_size: DEFAULT_MAX_FILE_SIZE,
-            max_diagnostics: 200,
-            file_timeout: 10.0,
-            rules: BTreeMap::new(),
-            overrides: Vec::new(),
+            settings: Settings::default(),
             rule_refs: Vec::new(),
             source: None,
         }
@@ -136,11 +98,11 @@ struct RawOverride {
 
 /// An error in the configuration file.
 #[derive(Debug)]
-pub struct ConfigError {
-    pub message: String,
-    pub label: String,
-    pub help: Option<String>,
-    pub span: Option<std::ops::Range<usize>>,
+pub(crate) struct ConfigError {
+    pub(crate) message: String,
+    pub(crate) label: String,
+    pub(crate) help: Option<String>,
+    pub(crate) span: Option<std::ops::Range<usize>>,
     source: Option<CharSource>,
 }
 
@@ -221,7 +183,7 @@ impl Builder<'_> {
 
 impl Config {
     /// Find `policylint.toml` in `start` or a parent directory.
-    pub fn discover(start: &Path) -> Option<PathBuf> {
+    pub(crate) fn discover(start: &Path) -> Option<PathBuf> {
         let mut dir = Some(start);
         while let Some(d) = dir {
             let p = d.join(FILE_NAME);
@@ -234,7 +196,7 @@ impl Config {
     }
 
     /// Load and check a configuration file.
-    pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
+    pub(crate) fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             vec![ConfigError {
                 message: format!("{}: {e}", path.display()),
@@ -254,7 +216,7 @@ impl Config {
     }
 
     /// Check configuration text; `dir` is where relative paths start.
-    pub fn parse(name: &str, text: String, dir: &Path) -> Result<Config, Vec<ConfigError>> {
+    pub(crate) fn parse(name: &str, text: String, dir: &Path) -> Result<Config, Vec<ConfigError>> {
         let text = Arc::new(text);
         let mut b = Builder {
             name,
@@ -281,7 +243,10 @@ impl Config {
             }
         };
         let mut c = Config {
-            dir: dir.to_path_buf(),
+            settings: Settings {
+                base_dir: dir.to_path_buf(),
+                ..Settings::default()
+            },
             source: Some(text.clone()),
             ..Config::default()
         };
@@ -332,24 +297,24 @@ impl Config {
             out
         };
         if let Some(i) = &raw.include {
-            c.include = check_globs(&mut b, i);
+            c.settings.include = check_globs(&mut b, i);
         }
         if let Some(x) = &raw.exclude {
-            c.exclude = check_globs(&mut b, x);
+            c.settings.exclude = check_globs(&mut b, x);
         }
         if let Some(m) = raw.max_file_size {
-            c.max_file_size = m;
+            c.settings.max_file_size = m;
         }
         if let Some(m) = raw.max_diagnostics {
-            c.max_diagnostics = m.max(1);
+            c.settings.max_diagnostics = m.max(1);
         }
         if let Some(t) = raw.file_timeout {
-            c.file_timeout = if t > 0.0 { t } else { 10.0 };
+            c.settings.file_timeout = if t > 0.0 { t } else { 10.0 };
         }
         for (k, v) in raw.rules.iter().flatten() {
             c.rule_refs.push((k.get_ref().clone(), k.span()));
             if let Some(s) = b.setting(v) {
-                c.rules.insert(k.get_ref().clone(), s);
+                c.settings.rules.insert(k.get_ref().clone(), s);
             }
         }
         for o in raw.overrides.iter().flatten() {
@@ -375,7 +340,7 @@ impl Config {
                 }
             }
             match gs.build() {
-                Ok(globs) => c.overrides.push(Override { globs, rules }),
+                Ok(globs) => c.settings.overrides.push(Override { globs, rules }),
                 Err(e) => b.err(0..0, format!("invalid globs: {e}"), "", None),
             }
         }
@@ -387,7 +352,7 @@ impl Config {
     }
 
     /// Rule ids in the file that no loaded rule has.
-    pub fn check_rule_ids(&self, set: &RuleSet) -> Vec<ConfigError> {
+    pub(crate) fn check_rule_ids(&self, set: &RuleSet) -> Vec<ConfigError> {
         let (Some(text), Some(path)) = (&self.source, &self.path) else {
             return Vec::new();
         };
@@ -417,53 +382,5 @@ impl Config {
             }
         }
         b.errors
-    }
-
-    /// The setting of `rule` for `path` (relative to the config directory):
-    /// the `[rules]` table, then each matching override in order.
-    pub fn setting(&self, rule: &str, path: &Path) -> Option<RuleSetting> {
-        self.settings_for(path).get(rule)
-    }
-
-    /// The settings that apply to `path`: the overrides matching it are
-    /// found once, so that each finding's lookup is a map lookup.
-    pub fn settings_for(&self, path: &Path) -> PathSettings<'_> {
-        let mut matching = Vec::new();
-        if !self.overrides.is_empty() {
-            // Override globs are relative to the config's directory,
-            // whatever the working directory and however the path was given.
-            let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-            let dir = self.dir.canonicalize().unwrap_or_else(|_| self.dir.clone());
-            let rel = abs.strip_prefix(&dir).unwrap_or(path);
-            let rel = rel.strip_prefix("./").unwrap_or(rel);
-            matching = self
-                .overrides
-                .iter()
-                .filter(|o| o.globs.is_match(rel))
-                .collect();
-        }
-        PathSettings {
-            config: self,
-            matching,
-        }
-    }
-}
-
-/// Rule settings for one file (see [`Config::settings_for`]).
-pub struct PathSettings<'a> {
-    config: &'a Config,
-    matching: Vec<&'a Override>,
-}
-
-impl PathSettings<'_> {
-    /// The `[rules]` setting, then each matching override in order.
-    pub fn get(&self, rule: &str) -> Option<RuleSetting> {
-        let mut s = self.config.rules.get(rule).copied();
-        for o in &self.matching {
-            if let Some(v) = o.rules.get(rule) {
-                s = Some(*v);
-            }
-        }
-        s
     }
 }

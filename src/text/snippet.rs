@@ -6,6 +6,8 @@
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
+use super::position::position;
+
 /// Characters of context kept on each side of a span on a long line.
 const CONTEXT_CHARS: usize = 60;
 /// Lines up to this many bytes are shown whole.
@@ -52,12 +54,13 @@ impl Snippet {
                 fwd_chars(text, e, CONTEXT_CHARS).min(line_end),
             )
         };
+        let at = position(text, ws);
         Snippet {
             name: name.into(),
             window: text[ws..we].to_string(),
             offset: ws,
-            line: text[..ws].bytes().filter(|&b| b == b'\n').count(),
-            column: text[line_start..ws].chars().count(),
+            line: at.line - 1,
+            column: at.column - 1,
         }
     }
 
@@ -107,9 +110,9 @@ impl SourceCode for Snippet {
             .read_span(&local, context_lines_before, context_lines_after)?;
         // miette counts columns in bytes; ours count characters.
         let local_start = inner.span().offset().min(self.window.len());
-        let ls = self.window[..local_start].rfind('\n').map_or(0, |i| i + 1);
-        let mut column = self.window[ls..local_start].chars().count();
-        if ls == 0 {
+        let at = position(&self.window, local_start);
+        let mut column = at.column - 1;
+        if at.line == 1 {
             column += self.column;
         }
         let line = inner.line() + self.line;
@@ -151,10 +154,7 @@ impl SourceCode for CharSource {
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let text: &'a str = self.text.as_str();
         let inner = text.read_span(span, context_lines_before, context_lines_after)?;
-        let start = inner.span().offset().min(text.len());
-        let start = floor_char(text, start);
-        let ls = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let column = text[ls..start].chars().count();
+        let column = position(text, inner.span().offset()).column - 1;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),

@@ -13,7 +13,7 @@
 //! bytes that produced nothing (markup, folded spaces) simply fall between runs.
 //!
 //! ```
-//! use policylint::document::span::MappedText;
+//! use policylint::text::span::MappedText;
 //!
 //! // "info&#64;example.jp" extracted from HTML: the '@' stands for 5 bytes.
 //! let src = "info&#64;example.jp";

@@ -1,0 +1,473 @@
+//! Checking documents: one at a time (from a path, from bytes, or from a
+//! string held in memory, as an editor would ask) or many in parallel.
+//!
+//! A run over many files is streamed: workers check files in the order of
+//! their paths and hand each outcome, with its document still loaded, to a
+//! [`Printer`] (in the worker); the calling thread gives the printed parts
+//! to a [`Sink`] in path order, each as soon as the files before it are
+//! done. Each document is dropped in its worker, so memory does not grow
+//! with the corpus, and the output does not depend on the number of
+//! threads.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use super::baseline::{Baseline, Entry, fingerprint};
+use super::diag::{Diag, DiagLabel, FileResult, Pos, What};
+use super::eval::Evaluator;
+use super::finding::Finding;
+use super::ordered::ordered;
+use super::settings::{RuleSetting, Settings};
+use crate::document::directives::{self, DirectiveKind};
+use crate::document::{Document, LoadError};
+use crate::rules::{RuleSet, Severity};
+use crate::source::walk::{WalkItem, walk};
+use crate::source::{DecodeError, display_path, read_file};
+use crate::text::LineIndex;
+
+/// One checked file, as a printer sees it: the result, and the document it
+/// came from while it is still loaded (or why it could not be loaded).
+pub struct Checked<'a> {
+    pub result: FileResult,
+    pub document: Option<&'a Document>,
+    pub error: Option<&'a LoadError>,
+}
+
+/// Turns a checked file into its part of the output. Runs in the worker
+/// that checked the file, so rendering is parallel too.
+pub trait Printer: Sync {
+    type Part: Send;
+    fn print(&self, file: &Checked<'_>) -> Self::Part;
+}
+
+/// Receives the printed parts, in path order, on the calling thread.
+pub trait Sink<Part> {
+    fn write(&mut self, part: Part) -> std::io::Result<()>;
+}
+
+impl<Part, F: FnMut(Part) -> std::io::Result<()>> Sink<Part> for F {
+    fn write(&mut self, part: Part) -> std::io::Result<()> {
+        self(part)
+    }
+}
+
+/// The compiled rules and the settings of a run.
+pub struct Engine<'a> {
+    rules: &'a RuleSet,
+    settings: Settings,
+    baseline: Option<&'a Mutex<Baseline>>,
+}
+
+impl<'a> Engine<'a> {
+    pub fn new(rules: &'a RuleSet, settings: Settings) -> Self {
+        Engine {
+            rules,
+            settings,
+            baseline: None,
+        }
+    }
+
+    /// Mark the findings this baseline holds as baselined.
+    pub fn with_baseline(mut self, baseline: &'a Mutex<Baseline>) -> Self {
+        self.baseline = Some(baseline);
+        self
+    }
+
+    pub fn rules(&self) -> &'a RuleSet {
+        self.rules
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The files under `paths` (files given explicitly are always taken),
+    /// in the order of every report: by the path as shown.
+    pub fn files(&self, paths: &[PathBuf]) -> Vec<WalkItem> {
+        let mut items = walk(paths, &self.settings.include, &self.settings.exclude);
+        sort_items(&mut items);
+        items
+    }
+
+    /// Check text held in memory; `name` is the path shown, and its
+    /// extension picks the format.
+    pub fn check_text(&self, name: &str, text: &str) -> FileResult {
+        self.check_bytes(Path::new(name), text.as_bytes())
+    }
+
+    /// Check a file's bytes, read by the caller.
+    pub fn check_bytes(&self, path: &Path, bytes: &[u8]) -> FileResult {
+        let started = Instant::now();
+        self.with_loaded(path, started, Document::from_bytes(path, bytes), |c| {
+            c.result
+        })
+    }
+
+    /// Read and check one file.
+    pub fn check_path(&self, path: &Path) -> FileResult {
+        self.check_item(&WalkItem::File(path.to_path_buf()), |c| c.result)
+    }
+
+    /// Check a walked item and hand the outcome, document and all, to `f`.
+    pub fn check_item<T>(&self, item: &WalkItem, f: impl FnOnce(Checked<'_>) -> T) -> T {
+        match item {
+            WalkItem::File(p) => {
+                let started = Instant::now();
+                let loaded = read_file(p, self.settings.max_file_size)
+                    .map_err(LoadError::from)
+                    .and_then(|bytes| Document::from_bytes(p, &bytes));
+                self.with_loaded(p, started, loaded, f)
+            }
+            WalkItem::Error(p, msg) => f(Checked {
+                result: unreadable(display_path(p), msg.clone(), Pos::START),
+                document: None,
+                error: None,
+            }),
+        }
+    }
+
+    /// Check every item on `threads` threads (all cores when `None`),
+    /// printing each in its worker and writing the parts to `sink` in
+    /// order. The first error of the sink stops the run and is returned.
+    pub fn run<P: Printer, S: Sink<P::Part>>(
+        &self,
+        items: &[WalkItem],
+        threads: Option<usize>,
+        printer: &P,
+        sink: &mut S,
+    ) -> std::io::Result<()> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.unwrap_or(0))
+            .build()
+            .ok();
+        ordered(
+            pool.as_ref(),
+            items.len(),
+            |i| self.check_item(&items[i], |c| printer.print(&c)),
+            |part| sink.write(part),
+        )
+    }
+
+    fn with_loaded<T>(
+        &self,
+        p: &Path,
+        started: Instant,
+        loaded: Result<Document, LoadError>,
+        f: impl FnOnce(Checked<'_>) -> T,
+    ) -> T {
+        let path = display_path(p);
+        match loaded {
+            Ok(doc) => {
+                let result = self.check_loaded(p, path, &doc, started);
+                f(Checked {
+                    result,
+                    document: Some(&doc),
+                    error: None,
+                })
+            }
+            Err(e) => f(Checked {
+                result: not_loaded(path, &e),
+                document: None,
+                error: Some(&e),
+            }),
+        }
+    }
+
+    /// Check a loaded document; `path` is how it is shown.
+    fn check_loaded(&self, p: &Path, path: String, doc: &Document, started: Instant) -> FileResult {
+        let budget = Duration::from_secs_f64(self.settings.file_timeout);
+        let (findings, stopped) = Evaluator::new(self.rules, doc).run_until(Some(started + budget));
+        let mut directives = doc.directives.clone();
+        let mut diags = Vec::with_capacity(findings.len());
+        let settings = self.settings.for_path(p);
+        for f in findings {
+            let mut severity = f.severity;
+            match settings.get(&f.rule) {
+                Some(RuleSetting::Off) => continue,
+                Some(RuleSetting::Severity(s)) => severity = s,
+                None => {}
+            }
+            let mut d = locate(doc, f, severity);
+            d.suppressed = directives::suppress(&mut directives, &d.rule, d.start.line);
+            diags.push(d);
+        }
+        for dir in directives
+            .iter()
+            .filter(|d| !d.used && d.kind != DirectiveKind::Enable)
+        {
+            diags.push(unused_suppression(doc, dir));
+        }
+        diags.sort_by(|a, b| {
+            (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
+        });
+        if let Some(rule) = stopped {
+            let seconds = self.settings.file_timeout;
+            let key = format!("{rule} {seconds}");
+            let what = What::Timeout { rule, seconds };
+            diags.push(file_note(
+                doc,
+                "policylint/timeout",
+                Severity::Error,
+                what,
+                &key,
+            ));
+        }
+        let cap = self.settings.max_diagnostics;
+        if diags.len() > cap {
+            let more = diags.len() - cap;
+            diags.truncate(cap);
+            let what = What::More(more);
+            diags.push(file_note(
+                doc,
+                "policylint/more",
+                Severity::Info,
+                what,
+                &more.to_string(),
+            ));
+        }
+        // Baseline entries are keyed by path, so each file consumes only its
+        // own, in its own fixed order: the thread count cannot change the result.
+        if let Some(b) = self.baseline {
+            let mut b = b.lock().unwrap_or_else(|e| e.into_inner());
+            for d in diags.iter_mut().filter(|d| d.suppressed.is_none()) {
+                d.baselined = b.take(&entry(&path, d));
+            }
+        }
+        FileResult {
+            path,
+            format: Some(doc.format.name()),
+            encoding: Some(doc.encoding),
+            skipped: None,
+            diagnostics: diags,
+        }
+    }
+}
+
+/// The baseline entry of a diagnostic in the file shown as `path`.
+pub fn entry(path: &str, d: &Diag) -> Entry {
+    Entry {
+        rule: d.rule.clone(),
+        path: path.to_string(),
+        fingerprint: d.fingerprint.clone(),
+    }
+}
+
+/// The path of a walked item as shown, borrowed when it can be (for
+/// sorting many paths without a copy of each).
+fn shown(item: &WalkItem) -> Cow<'_, str> {
+    let (WalkItem::File(p) | WalkItem::Error(p, _)) = item;
+    if std::path::MAIN_SEPARATOR != '/' {
+        return Cow::Owned(display_path(p));
+    }
+    match p.to_string_lossy() {
+        Cow::Borrowed(s) => Cow::Borrowed(s.strip_prefix("./").unwrap_or(s)),
+        Cow::Owned(s) => Cow::Owned(s.strip_prefix("./").map(str::to_string).unwrap_or(s)),
+    }
+}
+
+/// Sort walked items by the path as shown: the order of files in every
+/// report (stable, so that items shown alike keep the walk's order).
+fn sort_items(items: &mut [WalkItem]) {
+    items.sort_by(|a, b| shown(a).cmp(&shown(b)));
+}
+
+/// The path of a walked item as every report shows it.
+pub fn item_path(item: &WalkItem) -> String {
+    let (WalkItem::File(p) | WalkItem::Error(p, _)) = item;
+    display_path(p)
+}
+
+/// `policylint/input`: a file that could not be read or decoded.
+fn unreadable(path: String, msg: String, at: Pos) -> FileResult {
+    FileResult {
+        diagnostics: vec![Diag {
+            rule: "policylint/input".into(),
+            severity: Severity::Error,
+            what: What::Unreadable(msg),
+            start: at,
+            end: at,
+            span: 0..0,
+            labels: Vec::new(),
+            missing: Vec::new(),
+            found: Vec::new(),
+            suppressed: None,
+            baselined: false,
+            fingerprint: fingerprint(&["policylint/input", &path]),
+        }],
+        path,
+        format: None,
+        encoding: None,
+        skipped: None,
+    }
+}
+
+/// The result for a file that was not loaded: skipped (binary, empty, too
+/// large) or unreadable.
+fn not_loaded(path: String, e: &LoadError) -> FileResult {
+    if e.is_skip() {
+        let reason = match e {
+            LoadError::Empty { .. } => "empty file".to_string(),
+            other => other
+                .to_string()
+                .rsplit(": ")
+                .next()
+                .unwrap_or("")
+                .to_string(),
+        };
+        return FileResult {
+            path,
+            format: None,
+            encoding: None,
+            skipped: Some(reason),
+            diagnostics: Vec::new(),
+        };
+    }
+    let text = e.to_string();
+    let msg = text
+        .split_once(": ")
+        .map_or(text.clone(), |(_, m)| m.to_string());
+    let at = match e {
+        LoadError::Decode {
+            lossy, at, source, ..
+        } => {
+            let p = LineIndex::new(lossy).position(lossy, *at);
+            let offset = match source {
+                DecodeError::Invalid { offset, .. } => *offset,
+                _ => 0,
+            };
+            Pos {
+                line: p.line,
+                column: p.column,
+                offset,
+            }
+        }
+        _ => Pos::START,
+    };
+    unreadable(path, msg, at)
+}
+
+/// A file-level note at the start of the document; `key` tells it from
+/// other notes of the same rule in the fingerprint.
+fn file_note(doc: &Document, rule: &str, severity: Severity, what: What, key: &str) -> Diag {
+    let at = pos(doc, 0);
+    Diag {
+        rule: rule.into(),
+        severity,
+        what,
+        start: at,
+        end: at,
+        span: 0..0,
+        labels: Vec::new(),
+        missing: Vec::new(),
+        found: Vec::new(),
+        suppressed: None,
+        baselined: false,
+        fingerprint: fingerprint(&[rule, key]),
+    }
+}
+
+fn pos(doc: &Document, offset: usize) -> Pos {
+    let p = doc.position(offset);
+    Pos {
+        line: p.line,
+        column: p.column,
+        offset: doc.file_offset(p.offset),
+    }
+}
+
+/// The normalised text of the leaf around `offset`: the fingerprint context.
+fn context(doc: &Document, offset: usize) -> &str {
+    doc.nodes
+        .iter()
+        .rev()
+        .find(|n| {
+            n.kind.is_leaf_text()
+                && n.src.start <= offset
+                && offset < n.src.end.max(n.src.start + 1)
+        })
+        .map(|n| &doc.norm.text[n.norm.clone()])
+        .unwrap_or("")
+}
+
+fn locate(doc: &Document, f: Finding, severity: Severity) -> Diag {
+    let fingerprint = fingerprint(&[
+        &f.rule,
+        context(doc, f.span.start),
+        &doc.text[f.span.clone()],
+        &f.missing.join(","),
+    ]);
+    Diag {
+        severity,
+        what: What::Finding {
+            kind: f.kind,
+            evidence: f.evidence,
+        },
+        start: pos(doc, f.span.start),
+        end: pos(doc, f.span.end),
+        labels: f
+            .labels
+            .into_iter()
+            .map(|l| DiagLabel {
+                start: pos(doc, l.span.start),
+                end: pos(doc, l.span.end),
+                span: l.span,
+                evidence: l.evidence,
+            })
+            .collect(),
+        span: f.span,
+        rule: f.rule,
+        missing: f.missing,
+        found: f.found,
+        suppressed: None,
+        baselined: false,
+        fingerprint,
+    }
+}
+
+fn unused_suppression(doc: &Document, d: &directives::Directive) -> Diag {
+    Diag {
+        rule: "policylint/unused-suppression".into(),
+        severity: Severity::Warning,
+        what: What::UnusedSuppression(d.rules.clone()),
+        start: pos(doc, d.span.start),
+        end: pos(doc, d.span.end),
+        span: d.span.clone(),
+        labels: Vec::new(),
+        missing: Vec::new(),
+        found: Vec::new(),
+        suppressed: None,
+        baselined: false,
+        fingerprint: fingerprint(&["policylint/unused-suppression", &doc.text[d.span.clone()]]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_sort_by_the_path_as_shown() {
+        let f = |s: &str| WalkItem::File(PathBuf::from(s));
+        let mut items = vec![
+            f("./b.md"),
+            f("a/z.md"),
+            WalkItem::Error(PathBuf::from("./a.md"), "gone".into()),
+            f("a.md"),
+            f("a-b/c.md"),
+            f("./個人.md"),
+        ];
+        for i in &items {
+            assert_eq!(shown(i), item_path(i));
+        }
+        sort_items(&mut items);
+        let shown: Vec<String> = items.iter().map(item_path).collect();
+        assert_eq!(
+            shown,
+            ["a-b/c.md", "a.md", "a.md", "a/z.md", "b.md", "個人.md"]
+        );
+        // Stable: the error stays before the file shown alike.
+        assert!(matches!(items[1], WalkItem::Error(..)));
+    }
+}

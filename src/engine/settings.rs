@@ -1,0 +1,108 @@
+//! What a run needs to know besides the rules: limits, which files, and each
+//! rule's setting by path. Built by whoever reads the configuration (the
+//! CLI reads `policylint.toml`); the engine never sees TOML.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+
+use crate::rules::Severity;
+use crate::source::DEFAULT_MAX_FILE_SIZE;
+use crate::source::walk::DEFAULT_INCLUDE;
+
+/// A rule's setting: off, or a severity that replaces the rule's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleSetting {
+    Off,
+    Severity(Severity),
+}
+
+/// Rule settings for the files some globs match.
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub globs: GlobSet,
+    pub rules: BTreeMap<String, RuleSetting>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Globs of the files a walk checks, and of those it leaves out.
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    /// Larger files are skipped.
+    pub max_file_size: u64,
+    /// Findings reported per file at most; the rest are counted in a note.
+    pub max_diagnostics: usize,
+    /// Seconds one file may take; past it the file's remaining rules are
+    /// skipped and the file is reported.
+    pub file_timeout: f64,
+    /// Each rule's setting everywhere…
+    pub rules: BTreeMap<String, RuleSetting>,
+    /// …then, in order, for the paths each override matches.
+    pub overrides: Vec<Override>,
+    /// Override globs are relative to this directory.
+    pub base_dir: PathBuf,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            include: DEFAULT_INCLUDE.iter().map(|s| s.to_string()).collect(),
+            exclude: Vec::new(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            max_diagnostics: 200,
+            file_timeout: 10.0,
+            rules: BTreeMap::new(),
+            overrides: Vec::new(),
+            base_dir: PathBuf::from("."),
+        }
+    }
+}
+
+impl Settings {
+    /// The settings that apply to `path`: the overrides matching it are
+    /// found once, so that each finding's lookup is a map lookup.
+    pub fn for_path(&self, path: &Path) -> PathSettings<'_> {
+        let mut matching = Vec::new();
+        if !self.overrides.is_empty() {
+            // Override globs are relative to the base directory, whatever
+            // the working directory and however the path was given.
+            let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+            let dir = self
+                .base_dir
+                .canonicalize()
+                .unwrap_or_else(|_| self.base_dir.clone());
+            let rel = abs.strip_prefix(&dir).unwrap_or(path);
+            let rel = rel.strip_prefix("./").unwrap_or(rel);
+            matching = self
+                .overrides
+                .iter()
+                .filter(|o| o.globs.is_match(rel))
+                .collect();
+        }
+        PathSettings {
+            settings: self,
+            matching,
+        }
+    }
+}
+
+/// Rule settings for one file (see [`Settings::for_path`]).
+pub struct PathSettings<'a> {
+    settings: &'a Settings,
+    matching: Vec<&'a Override>,
+}
+
+impl PathSettings<'_> {
+    /// The `rules` setting, then each matching override in order.
+    pub fn get(&self, rule: &str) -> Option<RuleSetting> {
+        let mut s = self.settings.rules.get(rule).copied();
+        for o in &self.matching {
+            if let Some(v) = o.rules.get(rule) {
+                s = Some(*v);
+            }
+        }
+        s
+    }
+}

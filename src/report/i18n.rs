@@ -1,0 +1,283 @@
+//! Every word policylint says about a run, in Japanese and in English: the
+//! message and labels of each diagnostic (from the rule's own texts and the
+//! engine's structured findings), help lines, and the counts. The engine
+//! says nothing in words; printers ask here.
+
+use crate::engine::{Diag, Evidence, Finding, FindingKind, Totals, What};
+use crate::rules::{Lang, Rule, RuleSet};
+
+/// What a diagnostic says, in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    pub message: String,
+    /// The primary label, on the diagnostic's span.
+    pub label: String,
+    /// One text per secondary label, in order.
+    pub labels: Vec<String>,
+    /// The rule's help, or policylint's for its own notes.
+    pub help: Option<String>,
+    pub cite: Option<String>,
+    pub url: Option<String>,
+}
+
+/// The texts of a run: the rules (for their messages and element labels)
+/// and the language.
+#[derive(Clone, Copy)]
+pub struct Texts<'a> {
+    rules: &'a RuleSet,
+    lang: Lang,
+}
+
+impl<'a> Texts<'a> {
+    pub fn new(rules: &'a RuleSet, lang: Lang) -> Self {
+        Texts { rules, lang }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    fn ja_en(&self, ja: impl Into<String>, en: impl Into<String>) -> String {
+        match self.lang {
+            Lang::Ja => ja.into(),
+            Lang::En => en.into(),
+        }
+    }
+
+    /// What a diagnostic says.
+    pub fn diag(&self, d: &Diag) -> Said {
+        let rule = self.rules.rule(&d.rule);
+        let none = |message: String, label: String, help: Option<String>| Said {
+            message,
+            label,
+            labels: Vec::new(),
+            help,
+            cite: None,
+            url: None,
+        };
+        match &d.what {
+            What::Finding { kind, evidence } => {
+                let labels: Vec<&Evidence> = d.labels.iter().map(|l| &l.evidence).collect();
+                let (message, label, labels) =
+                    self.finding_parts(rule, &d.rule, *kind, evidence.as_ref(), &labels, &d.missing, &d.found);
+                Said {
+                    message,
+                    label,
+                    labels,
+                    help: rule
+                        .filter(|r| !r.help.is_empty())
+                        .map(|r| r.help.get(self.lang).to_string()),
+                    cite: rule.and_then(|r| r.cite.clone()),
+                    url: rule.and_then(|r| r.url.clone()),
+                }
+            }
+            What::Unreadable(msg) => none(
+                self.ja_en(format!("読み込めません: {msg}"), format!("cannot be read: {msg}")),
+                msg.clone(),
+                None,
+            ),
+            What::Timeout { rule, seconds } => none(
+                self.ja_en(
+                    format!("検査が時間の上限（{seconds}秒）を超えたため、{rule} 以降のルールを評価していません"),
+                    format!("checking took longer than {seconds}s; rules from {rule} on were not evaluated"),
+                ),
+                self.ja_en("このファイルの検査を途中で打ち切りました", "this file was only partly checked"),
+                None,
+            ),
+            What::More(more) => none(
+                self.ja_en(
+                    format!("ほかに{more}件の指摘があります（表示の上限を超えました）"),
+                    format!("+{more} more findings in this file (over the per-file limit)"),
+                ),
+                self.ja_en(format!("+{more}件"), format!("+{more} more")),
+                None,
+            ),
+            What::UnusedSuppression(rules) => {
+                let rules = if rules.is_empty() {
+                    "*".to_string()
+                } else {
+                    rules.join(", ")
+                };
+                none(
+                    self.ja_en(
+                        format!("この抑制コメントは何も抑制していません（{rules}）"),
+                        format!("this suppression suppresses nothing ({rules})"),
+                    ),
+                    self.ja_en("該当する指摘がありません", "no finding here to suppress"),
+                    Some(self.ja_en(
+                        "不要になった抑制コメントは削除してください",
+                        "remove the comment, or fix the rule id it names",
+                    )),
+                )
+            }
+        }
+    }
+
+    /// The message, primary label and secondary labels of a finding as the
+    /// evaluator returns it (before it is located).
+    pub fn finding(&self, f: &Finding) -> (String, String, Vec<String>) {
+        let labels: Vec<&Evidence> = f.labels.iter().map(|l| &l.evidence).collect();
+        self.finding_parts(
+            self.rules.rule(&f.rule),
+            &f.rule,
+            f.kind,
+            f.evidence.as_ref(),
+            &labels,
+            &f.missing,
+            &f.found,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finding_parts(
+        &self,
+        rule: Option<&Rule>,
+        id: &str,
+        kind: FindingKind,
+        evidence: Option<&Evidence>,
+        labels: &[&Evidence],
+        missing: &[String],
+        found: &[String],
+    ) -> (String, String, Vec<String>) {
+        let lang = self.lang;
+        let element = |name: &str| -> String {
+            rule.and_then(|r| r.element(name))
+                .map_or_else(|| name.to_string(), |e| e.label.get(lang).to_string())
+        };
+        let sep = self.ja_en("、", ", ");
+        let names = |v: &[String]| v.iter().map(|n| element(n)).collect::<Vec<_>>().join(&sep);
+        let spelled = |text: &str, count: usize| {
+            self.ja_en(
+                format!("ここでは「{text}」（{count}回）"),
+                format!("spelled \"{text}\" here ({count}×)"),
+            )
+        };
+        let label_text = |e: &Evidence| match e {
+            Evidence::Element(name) => self.ja_en(
+                format!("{}はここ", element(name)),
+                format!("{} found here", element(name)),
+            ),
+            Evidence::Reference => {
+                self.ja_en("参照先に委ねている記載", "stated only by this reference")
+            }
+            Evidence::Phrase(text) => text.clone(),
+            Evidence::Spelling { text, count } => spelled(text, *count),
+        };
+        let template = |pick: fn(&Rule) -> &crate::rules::model::Text| {
+            rule.map_or("", |r| pick(r).get(lang)).to_string()
+        };
+        let (template, missing_text, found_text, label) = match kind {
+            FindingKind::Missing => (
+                template(|r| &r.message),
+                names(missing),
+                names(found),
+                self.ja_en(
+                    format!("{}がありません", names(missing)),
+                    format!("missing: {}", names(missing)),
+                ),
+            ),
+            FindingKind::Referenced => (
+                template(|r| &r.reference_message),
+                names(missing),
+                names(found),
+                self.ja_en(
+                    format!("{}は参照先に委ねられています", names(missing)),
+                    format!("{} given only by reference", names(missing)),
+                ),
+            ),
+            FindingKind::Forbidden => {
+                let phrase = match evidence {
+                    Some(Evidence::Phrase(t)) => t.clone(),
+                    _ => String::new(),
+                };
+                (
+                    template(|r| &r.forbid_message),
+                    String::new(),
+                    phrase,
+                    self.ja_en("禁止された表現", "forbidden phrase"),
+                )
+            }
+            FindingKind::Inconsistent => (
+                template(|r| &r.message),
+                String::new(),
+                found.join(&self.ja_en("」と「", "\" and \"")),
+                evidence.map(label_text).unwrap_or_default(),
+            ),
+        };
+        let message = fill(&template, &missing_text, &found_text, id);
+        (
+            message,
+            label,
+            labels.iter().map(|e| label_text(e)).collect(),
+        )
+    }
+
+    /// The help lines under a finding in the human report: the rule's help,
+    /// the citation, the link, the missing elements.
+    pub fn help_lines(&self, d: &Diag, said: &Said) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(h) = &said.help {
+            parts.push(h.clone());
+        }
+        if let Some(c) = &said.cite {
+            parts.push(self.ja_en(format!("根拠: {c}"), format!("cites: {c}")));
+        }
+        if let Some(u) = &said.url {
+            parts.push(self.ja_en(format!("詳しく: {u}"), format!("see: {u}")));
+        }
+        if !d.missing.is_empty() {
+            let m = d.missing.join(", ");
+            parts.push(self.ja_en(format!("不足: {m}"), format!("missing: {m}")));
+        }
+        (!parts.is_empty()).then(|| parts.join("\n"))
+    }
+
+    /// The line a run ends with, on standard error.
+    pub fn summary(&self, t: &Totals, secs: f64) -> String {
+        let Totals {
+            files: n,
+            skipped,
+            error: e,
+            warning: w,
+            info: i,
+            suppressed,
+            baselined,
+        } = *t;
+        self.ja_en(
+            format!(
+                "{n}ファイルを検査（{skipped}件スキップ）: エラー{e}件、警告{w}件、情報{i}件、抑制{suppressed}件、ベースライン{baselined}件（{secs:.2}秒）"
+            ),
+            format!(
+                "checked {n} files ({skipped} skipped): {e} errors, {w} warnings, {i} info; {suppressed} suppressed, {baselined} baselined ({secs:.2}s)"
+            ),
+        )
+    }
+
+    /// The Markdown table's head, and the line that stands for an empty table.
+    pub fn markdown_head(&self) -> (String, String) {
+        (
+            self.ja_en(
+                "| ファイル | 行 | 重大度 | ルール | 内容 |",
+                "| File | Line | Severity | Rule | Message |",
+            ),
+            self.ja_en("指摘はありません。\n", "No findings.\n"),
+        )
+    }
+
+    /// The counts under the Markdown table.
+    pub fn markdown_tail(&self, t: &Totals) -> String {
+        let (files, e, w, i) = (t.files, t.error, t.warning, t.info);
+        self.ja_en(
+            format!("\n{files}ファイル: エラー{e}件、警告{w}件、情報{i}件\n"),
+            format!("\n{files} files: {e} errors, {w} warnings, {i} info\n"),
+        )
+    }
+}
+
+/// Fill `{missing}`, `{found}` and `{rule}` in a rule's message.
+pub fn fill(template: &str, missing: &str, found: &str, rule: &str) -> String {
+    template
+        .replace("{missing}", missing)
+        .replace("{found}", found)
+        .replace("{rule}", rule)
+}

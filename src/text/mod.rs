@@ -1,0 +1,13 @@
+//! Text stage, the leaf every other stage builds on: the one place that
+//! turns byte offsets into lines and columns ([`LineIndex`]), text that maps
+//! back to the bytes it came from ([`MappedText`]), and the adapters that
+//! let miette show a source with character columns ([`CharSource`],
+//! [`Snippet`]).
+
+pub mod position;
+pub mod snippet;
+pub mod span;
+
+pub use position::{LineIndex, Position};
+pub use snippet::{CharSource, Snippet};
+pub use span::{MappedText, SpanMap};
