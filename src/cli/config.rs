@@ -366,9 +366,18 @@ impl Config {
             if set.rule(id).is_none() {
                 let mut ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
                 ids.sort();
+                // The nearest id by edit distance (a typo), else one with the
+                // same name in another pack.
                 let near = ids
                     .iter()
-                    .find(|r| r.ends_with(id.rsplit('/').next().unwrap_or(id)));
+                    .map(|r| (strsim::levenshtein(id, r), *r))
+                    .filter(|(d, _)| *d <= 3)
+                    .min()
+                    .map(|(_, r)| r)
+                    .or_else(|| {
+                        let name = id.rsplit('/').next().unwrap_or(id);
+                        ids.iter().copied().find(|r| r.ends_with(name))
+                    });
                 let help = match near {
                     Some(n) => format!("did you mean `{n}`?"),
                     None => "run `policylint rules` to see the loaded rules".to_string(),

@@ -316,6 +316,9 @@ fn config_errors_point_into_the_toml() {
         config_error("[rules]\n\"t/contakt\" = \"off\"\n")
     );
     insta::assert_snapshot!("config_bad_lang", config_error("lang = \"fr\"\n"));
+    // Nothing near: the list of rules is where to look.
+    let far = config_error("[rules]\n\"t/nothing-like-it\" = \"off\"\n");
+    assert!(far.contains("run `policylint rules`"), "{far}");
 }
 
 #[test]
