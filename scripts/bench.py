@@ -11,6 +11,9 @@ at T = 1 thread and T = all cores (rg gets the same -j), and reports the median 
 ratio policylint/ripgrep, MB/s, files/s and peak RSS (from /usr/bin/time -v).
 --rule-scale runs policylint with 1×, 5×, 10× as many rules (the pack plus synthetic rules made
 from phrases of the seeds) on the first corpus size.
+--heavy N runs policylint on one single-line text of N, 2N and 4N copies of a sentence that is one
+finding each (a window declared closed): time must grow linearly with the findings (at most 2.2×
+and 4.5× the first time), however many are over the per-file cap.
 Needs: cargo, python3, ripgrep (apt install ripgrep), /usr/bin/time (apt install time).
 """
 import argparse
@@ -114,6 +117,7 @@ def main() -> int:
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "policylint-bench"))
     ap.add_argument("--rule-scale", default="")
     ap.add_argument("--markdown")
+    ap.add_argument("--heavy", type=int, default=25000)
     args = ap.parse_args()
     sizes = args.files or [1000, 20000]
     os.makedirs(args.work, exist_ok=True)
@@ -144,6 +148,17 @@ def main() -> int:
             (w, rss), _ = median_pairs(cmd, None, args.repeat)
             scale_rows.append((k, base + extra, w, rss))
             print(f"{k}x rules ({base + extra}): {w:.2f}s {rss / 1024:.0f} MiB", flush=True)
+    heavy_rows = []
+    if args.heavy:
+        for k in (1, 2, 4):
+            path = os.path.join(args.work, f"heavy-{k}.txt")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("個人情報の窓口は閉鎖しました。" * (args.heavy * k))
+            cmd = [bin_, "check", "--format", "json", "--fail-level", "never", "-j1", path]
+            (w, rss), _ = median_pairs(cmd, None, args.repeat)
+            heavy_rows.append((args.heavy * k, os.path.getsize(path), w, rss))
+            print(f"findings-heavy {args.heavy * k} findings, {os.path.getsize(path) / 1e6:.1f} MB on one line: "
+                  f"{w:.2f}s ({w / heavy_rows[0][2]:.2f}x the first) {rss / 1024:.0f} MiB", flush=True)
     one = {(n, t): pw for n, _, t, pw, *_ in rows}
     for n in sizes:
         if (n, 1) in one and (n, cores) in one and cores > 1:
@@ -164,6 +179,11 @@ def main() -> int:
                 f.write("| rules | count | seconds | time vs 1× | peak RSS MiB |\n|---:|---:|---:|---:|---:|\n")
                 for k, count, w, rss in scale_rows:
                     f.write(f"| {k}× | {count} | {w:.2f} | {w / base_w:.2f}× | {rss / 1024:.0f} |\n")
+            if heavy_rows:
+                f.write("\nFindings-heavy: one line of repeated findings, 1 thread:\n\n")
+                f.write("| findings | MB | seconds | time vs first | peak RSS MiB |\n|---:|---:|---:|---:|---:|\n")
+                for n, size, w, rss in heavy_rows:
+                    f.write(f"| {n} | {size / 1e6:.1f} | {w:.2f} | {w / heavy_rows[0][2]:.2f}× | {rss / 1024:.0f} |\n")
     return 0
 
 

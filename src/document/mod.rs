@@ -131,6 +131,11 @@ impl Document {
         self.lines.position(&self.text, offset)
     }
 
+    /// The line of a byte offset in the decoded text.
+    pub fn line(&self, offset: usize) -> usize {
+        self.lines.line(offset)
+    }
+
     /// Byte offset in the original file of a byte offset in the decoded text.
     pub fn file_offset(&self, offset: usize) -> usize {
         self.offsets.to_file(offset)

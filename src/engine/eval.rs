@@ -35,6 +35,10 @@ pub struct Evaluator<'a> {
     /// Sentence and leaf ranges, sorted, for `unless in`.
     sentences: Vec<Range<usize>>,
     sections: Vec<NodeId>,
+    /// When set, evaluation stops once it has passed.
+    deadline: std::cell::Cell<Option<std::time::Instant>>,
+    /// Set when the deadline passed inside a rule.
+    expired: std::cell::Cell<bool>,
 }
 
 /// Context that flows down the blocks of one rule.
@@ -77,7 +81,23 @@ impl<'a> Evaluator<'a> {
             boiler,
             sentences,
             sections,
+            deadline: std::cell::Cell::new(None),
+            expired: std::cell::Cell::new(false),
         }
+    }
+
+    /// Whether the deadline has passed (checked between rules and inside
+    /// them, at each part of the document a block is checked in).
+    fn expired(&self) -> bool {
+        if !self.expired.get()
+            && self
+                .deadline
+                .get()
+                .is_some_and(|d| std::time::Instant::now() > d)
+        {
+            self.expired.set(true);
+        }
+        self.expired.get()
     }
 
     /// Findings of every rule, sorted by position then rule id.
@@ -91,14 +111,18 @@ impl<'a> Evaluator<'a> {
         &self,
         deadline: Option<std::time::Instant>,
     ) -> (Vec<Finding>, Option<String>) {
+        self.deadline.set(deadline);
         let mut out = Vec::new();
         let mut stopped = None;
         for r in &self.set.rules {
-            if deadline.is_some_and(|d| std::time::Instant::now() > d) {
+            let found = self.run(r);
+            // A rule cut short reports nothing: what it found so far would
+            // depend on the machine's speed.
+            if self.expired() {
                 stopped = Some(r.id.clone());
                 break;
             }
-            out.extend(self.run(r));
+            out.extend(found);
         }
         out.sort_by(|a, b| {
             (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
@@ -247,6 +271,9 @@ impl<'a> Evaluator<'a> {
         }
         for sb in &block.scopes {
             for child in self.instances(&sb.scope, inst, boiler) {
+                if self.expired() {
+                    return;
+                }
                 self.block(ctx, &sb.body, &child, boiler, anchor, out);
             }
         }
@@ -398,7 +425,7 @@ impl<'a> Evaluator<'a> {
             .map(|s| self.name_core(&s.1, c.ignoring))
             .collect();
         for i in 0..spellings.len() {
-            if done[i] {
+            if done[i] || self.expired() {
                 continue;
             }
             let mut group = vec![i];

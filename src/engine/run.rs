@@ -177,31 +177,55 @@ impl<'a> Engine<'a> {
 
     /// Check a loaded document; `path` is how it is shown.
     fn check_loaded(&self, p: &Path, path: String, doc: &Document, started: Instant) -> FileResult {
-        let budget = Duration::from_secs_f64(self.settings.file_timeout);
-        let (findings, stopped) = Evaluator::new(self.rules, doc).run_until(Some(started + budget));
+        let deadline = deadline(started, self.settings.file_timeout);
+        let (findings, stopped) = Evaluator::new(self.rules, doc).run_until(deadline);
         let mut directives = doc.directives.clone();
-        let mut diags = Vec::with_capacity(findings.len());
         let settings = self.settings.for_path(p);
-        for f in findings {
-            let mut severity = f.severity;
+        // Everything reported, in order, before any is located: a file with
+        // a million findings locates only the ones it shows (the cap).
+        let mut found: Vec<Pending> = Vec::with_capacity(findings.len());
+        for mut f in findings {
             match settings.get(&f.rule) {
                 Some(RuleSetting::Off) => continue,
-                Some(RuleSetting::Severity(s)) => severity = s,
+                Some(RuleSetting::Severity(s)) => f.severity = s,
                 None => {}
             }
-            let mut d = locate(doc, f, severity);
-            d.suppressed = directives::suppress(&mut directives, &d.rule, d.start.line);
-            diags.push(d);
+            let line = doc.line(f.span.start);
+            let suppressed = directives::suppress(&mut directives, &f.rule, line);
+            found.push(Pending::Finding(f, suppressed));
         }
-        for dir in directives
-            .iter()
-            .filter(|d| !d.used && d.kind != DirectiveKind::Enable)
-        {
-            diags.push(unused_suppression(doc, dir));
+        for (i, dir) in directives.iter().enumerate() {
+            if !dir.used && dir.kind != DirectiveKind::Enable {
+                found.push(Pending::Unused(i));
+            }
         }
-        diags.sort_by(|a, b| {
-            (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
-        });
+        found.sort_by(|a, b| a.key(&directives).cmp(&b.key(&directives)));
+        let cap = self.settings.max_diagnostics;
+        let more = found.len().saturating_sub(cap);
+        found.truncate(cap);
+        let leaves = Leaves::new(doc);
+        let mut diags: Vec<Diag> = found
+            .into_iter()
+            .map(|x| match x {
+                Pending::Finding(f, suppressed) => Diag {
+                    suppressed,
+                    ..locate(doc, &leaves, f)
+                },
+                Pending::Unused(i) => unused_suppression(doc, &directives[i]),
+            })
+            .collect();
+        if more > 0 {
+            let what = What::More(more);
+            let key = more.to_string();
+            diags.push(file_note(
+                doc,
+                "policylint/more",
+                Severity::Info,
+                what,
+                &key,
+            ));
+        }
+        // After the cap: a file only partly checked is always said to be.
         if let Some(rule) = stopped {
             let seconds = self.settings.file_timeout;
             let key = format!("{rule} {seconds}");
@@ -212,19 +236,6 @@ impl<'a> Engine<'a> {
                 Severity::Error,
                 what,
                 &key,
-            ));
-        }
-        let cap = self.settings.max_diagnostics;
-        if diags.len() > cap {
-            let more = diags.len() - cap;
-            diags.truncate(cap);
-            let what = What::More(more);
-            diags.push(file_note(
-                doc,
-                "policylint/more",
-                Severity::Info,
-                what,
-                &more.to_string(),
             ));
         }
         // Baseline entries are keyed by path, so each file consumes only its
@@ -377,29 +388,95 @@ fn pos(doc: &Document, offset: usize) -> Pos {
     }
 }
 
-/// The normalised text of the leaf around `offset`: the fingerprint context.
-fn context(doc: &Document, offset: usize) -> &str {
-    doc.nodes
-        .iter()
-        .rev()
-        .find(|n| {
-            n.kind.is_leaf_text()
-                && n.src.start <= offset
-                && offset < n.src.end.max(n.src.start + 1)
-        })
-        .map(|n| &doc.norm.text[n.norm.clone()])
-        .unwrap_or("")
+/// A finding or an unused suppression (by its index), before it is located.
+enum Pending {
+    Finding(Finding, Option<String>),
+    Unused(usize),
 }
 
-fn locate(doc: &Document, f: Finding, severity: Severity) -> Diag {
+impl Pending {
+    /// Position then rule: the order of a file's diagnostics.
+    fn key<'a>(&'a self, directives: &'a [directives::Directive]) -> (usize, usize, &'a str) {
+        match self {
+            Pending::Finding(f, _) => (f.span.start, f.span.end, f.rule.as_str()),
+            Pending::Unused(i) => {
+                let d = &directives[*i];
+                (d.span.start, d.span.end, "policylint/unused-suppression")
+            }
+        }
+    }
+}
+
+/// The end of a file's time budget, counted from before it was read; none
+/// when the budget is too large to count.
+fn deadline(started: Instant, seconds: f64) -> Option<Instant> {
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .and_then(|d| started.checked_add(d))
+}
+
+/// The leaf text nodes of a document by source position, to find the leaf
+/// around an offset (the fingerprint context) by binary search. Leaves
+/// nest (a sentence in its paragraph): the innermost one holding an offset
+/// is the last one in document order, which is what is looked for.
+struct Leaves {
+    /// (start, end, node) sorted by start, outer before inner.
+    spans: Vec<(usize, usize, usize)>,
+    /// For each, the nearest leaf that encloses it.
+    outer: Vec<Option<usize>>,
+}
+
+impl Leaves {
+    fn new(doc: &Document) -> Leaves {
+        let mut spans: Vec<(usize, usize, usize)> = doc
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.kind.is_leaf_text())
+            .map(|(i, n)| (n.src.start, n.src.end.max(n.src.start + 1), i))
+            .collect();
+        spans.sort_by_key(|&(s, e, i)| (s, std::cmp::Reverse(e), i));
+        let mut outer = Vec::with_capacity(spans.len());
+        let mut stack: Vec<usize> = Vec::new();
+        for (k, &(s, e, _)) in spans.iter().enumerate() {
+            while stack
+                .last()
+                .is_some_and(|&t| !(spans[t].0 <= s && e <= spans[t].1))
+            {
+                stack.pop();
+            }
+            outer.push(stack.last().copied());
+            stack.push(k);
+        }
+        Leaves { spans, outer }
+    }
+
+    /// The normalised text of the leaf around `offset`.
+    fn context<'d>(&self, doc: &'d Document, offset: usize) -> &'d str {
+        let mut k = self
+            .spans
+            .partition_point(|&(s, _, _)| s <= offset)
+            .checked_sub(1);
+        while let Some(i) = k {
+            let (s, e, node) = self.spans[i];
+            if s <= offset && offset < e {
+                return &doc.norm.text[doc.nodes[node].norm.clone()];
+            }
+            k = self.outer[i];
+        }
+        ""
+    }
+}
+
+fn locate(doc: &Document, leaves: &Leaves, f: Finding) -> Diag {
     let fingerprint = fingerprint(&[
         &f.rule,
-        context(doc, f.span.start),
+        leaves.context(doc, f.span.start),
         &doc.text[f.span.clone()],
         &f.missing.join(","),
     ]);
     Diag {
-        severity,
+        severity: f.severity,
         what: What::Finding {
             kind: f.kind,
             evidence: f.evidence,

@@ -1,9 +1,12 @@
 //! The one place that turns byte offsets into lines and columns.
 //!
-//! Lines are 1-based and end at LF (a CR before it belongs to the line end, so
-//! CRLF and LF files give the same positions). Columns are 1-based and count
+//! Lines are 1-based and end at LF, CRLF or a lone CR (classic Mac files), so
+//! the three give the same positions; a CR before an LF belongs to the line
+//! end. Columns are 1-based and count
 //! Unicode scalar values, for humans; UTF-16 code units and bytes are there
 //! for machine formats that want them.
+
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -20,22 +23,81 @@ pub struct Position {
     pub offset: usize,
 }
 
-/// Line start offsets of a text.
+/// Bytes per block of the column index.
+const BLOCK: usize = 512;
+
+/// Line start offsets of a text, and (built on the first position on a
+/// long line) a column index: the characters and UTF-16 units before each
+/// block of [`BLOCK`] bytes, so that a column on a line of megabytes costs
+/// one block's count, not the line's. (Counting from the line start made
+/// findings on a one-line page quadratic.)
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
     len: usize,
+    blocks: OnceLock<Vec<Counts>>,
+}
+
+/// A char boundary and the characters and UTF-16 units before it.
+#[derive(Debug, Clone, Copy)]
+struct Counts {
+    at: usize,
+    chars: usize,
+    utf16: usize,
+}
+
+/// Characters and UTF-16 units of a text.
+fn count(s: &str) -> (usize, usize) {
+    let chars = s.chars().count();
+    // Each 4-byte sequence is one char but two UTF-16 units.
+    let astral = s.bytes().filter(|&b| b >= 0xF0).count();
+    (chars, chars + astral)
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = Vec::with_capacity(text.len() / 40 + 1);
         starts.push(0);
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| !ends_before_lf(bytes, i))
+                .map(|i| i + 1),
+        );
         LineIndex {
             starts,
             len: text.len(),
+            blocks: OnceLock::new(),
         }
+    }
+
+    /// Characters and UTF-16 units in `text[from..to]` (both char
+    /// boundaries).
+    fn span_counts(&self, text: &str, from: usize, to: usize) -> (usize, usize) {
+        if to - from <= 2 * BLOCK {
+            return count(&text[from..to]);
+        }
+        let blocks = self.blocks.get_or_init(|| {
+            let mut out = Vec::with_capacity(text.len() / BLOCK + 1);
+            let (mut at, mut chars, mut utf16) = (0, 0, 0);
+            for b in (0..=text.len()).step_by(BLOCK) {
+                let mut next = b;
+                while !text.is_char_boundary(next) {
+                    next -= 1;
+                }
+                let (c, u) = count(&text[at..next]);
+                (at, chars, utf16) = (next, chars + c, utf16 + u);
+                out.push(Counts { at, chars, utf16 });
+            }
+            out
+        });
+        let before = |x: usize| {
+            let k = blocks[(x / BLOCK).min(blocks.len() - 1)];
+            let (c, u) = count(&text[k.at..x]);
+            (k.chars + c, k.utf16 + u)
+        };
+        let (a, b) = (before(from), before(to));
+        (b.0 - a.0, b.1 - a.1)
     }
 
     pub fn line_count(&self) -> usize {
@@ -47,6 +109,11 @@ impl LineIndex {
         self.starts.get(line.checked_sub(1)?).copied()
     }
 
+    /// The 1-based line of byte `offset` (no column: cheap on any line).
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset.min(self.len))
+    }
+
     /// The position of byte `offset` of `text` (clamped to the text and moved
     /// back to a char boundary).
     pub fn position(&self, text: &str, offset: usize) -> Position {
@@ -55,7 +122,15 @@ impl LineIndex {
             offset -= 1;
         }
         let line_idx = self.starts.partition_point(|&s| s <= offset) - 1;
-        at(text, line_idx + 1, self.starts[line_idx], offset)
+        let start = self.starts[line_idx];
+        let end = column_end(text, start, offset);
+        let (chars, utf16) = self.span_counts(text, start, end);
+        Position {
+            line: line_idx + 1,
+            column: chars + 1,
+            utf16_column: utf16 + 1,
+            offset,
+        }
     }
 }
 
@@ -67,26 +142,36 @@ pub fn position(text: &str, offset: usize) -> Position {
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
-    let before = &text.as_bytes()[..offset];
-    let line = memchr::memchr_iter(b'\n', before).count() + 1;
-    let start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-    at(text, line, start, offset)
-}
-
-/// The position of `offset` on the line that starts at `start`.
-fn at(text: &str, line: usize, start: usize, offset: usize) -> Position {
-    let prefix = &text[start..offset];
-    // A CR right before the LF is part of the line ending, never a column.
-    let prefix = prefix
-        .strip_suffix('\r')
-        .filter(|_| text[offset..].starts_with('\n'))
-        .unwrap_or(prefix);
+    let bytes = text.as_bytes();
+    let mut ends =
+        memchr::memchr2_iter(b'\n', b'\r', &bytes[..offset]).filter(|&i| !ends_before_lf(bytes, i));
+    let (mut line, mut start) = (1, 0);
+    for i in ends.by_ref() {
+        line += 1;
+        start = i + 1;
+    }
+    let (chars, utf16) = count(&text[start..column_end(text, start, offset)]);
     Position {
         line,
-        column: prefix.chars().count() + 1,
-        utf16_column: prefix.chars().map(char::len_utf16).sum::<usize>() + 1,
+        column: chars + 1,
+        utf16_column: utf16 + 1,
         offset,
     }
+}
+
+/// A CR right before an LF: the LF ends the line, not the CR.
+fn ends_before_lf(bytes: &[u8], i: usize) -> bool {
+    bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')
+}
+
+/// Where the columns before `offset` end, on the line that starts at
+/// `start`: a CR right before the LF is part of the line ending, never a
+/// column.
+fn column_end(text: &str, start: usize, offset: usize) -> usize {
+    let cr_lf = offset > start
+        && text.as_bytes()[offset - 1] == b'\r'
+        && text.as_bytes().get(offset) == Some(&b'\n');
+    if cr_lf { offset - 1 } else { offset }
 }
 
 #[cfg(test)]
@@ -123,12 +208,45 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_cr_ends_a_line_too() {
+        let cr = "一\r二三\r\r四";
+        let lf = "一\n二三\n\n四";
+        let (a, b) = (LineIndex::new(cr), LineIndex::new(lf));
+        assert_eq!(a.line_count(), 4);
+        for (c, l) in cr.char_indices().zip(lf.char_indices()) {
+            let (pc, pl) = (a.position(cr, c.0), b.position(lf, l.0));
+            assert_eq!((pc.line, pc.column), (pl.line, pl.column), "{c:?}");
+            assert_eq!(position(cr, c.0), pc);
+        }
+        assert_eq!(a.position(cr, cr.find('四').unwrap()).line, 4);
+    }
+
+    #[test]
     fn one_off_positions_agree_with_the_index() {
-        let t = "ab\r\n当社は𠮷x\n\nz";
+        let t = "ab\r\n当社は𠮷x\n\nz\ry\r";
         let ix = LineIndex::new(t);
         for off in 0..=t.len() + 2 {
             assert_eq!(position(t, off), ix.position(t, off), "offset {off}");
         }
+    }
+
+    #[test]
+    fn columns_on_a_long_line_come_from_the_block_index() {
+        // A megabyte-long line mixing 1-, 3- and 4-byte characters.
+        let line: String = "a当𠮷".repeat(50_000);
+        let t = format!("前\r\n{line}\r\n後");
+        let ix = LineIndex::new(&t);
+        let mut step = 0;
+        for (off, _) in t.char_indices().step_by(997) {
+            let p = ix.position(&t, off);
+            assert_eq!(p, position(&t, off), "offset {off}");
+            step += 1;
+        }
+        assert!(step > 100);
+        assert!(ix.blocks.get().is_some(), "the index was used");
+        let end = t.rfind('\r').unwrap();
+        let p = ix.position(&t, end + 1);
+        assert_eq!((p.line, p.column, p.utf16_column), (2, 150_001, 200_001));
     }
 
     #[test]
