@@ -22,9 +22,11 @@ enum Error {
     /// A usage, configuration, rule-file, baseline or output error; the
     /// text, already rendered, says where and what to do.
     Usage(String),
-    /// Some inputs could not be processed (missing, unreadable, a
-    /// directory, undecodable); each was reported when it was met.
-    Input,
+    /// Some inputs could not be read (missing, unreadable, not a regular
+    /// file, undecodable; with `--fail-on-skip`, skipped), or the output
+    /// could not be written. Inputs were reported where they were met; the
+    /// text, if any, says what else went wrong.
+    Input(String),
 }
 
 impl Error {
@@ -32,7 +34,7 @@ impl Error {
     fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) => 2,
-            Error::Input => 3,
+            Error::Input(_) => 3,
         }
     }
 }
@@ -42,9 +44,8 @@ fn main() -> ExitCode {
         Ok(Outcome::Clean) => 0,
         Ok(Outcome::Findings) => 1,
         Err(e) => {
-            if let Error::Usage(text) = &e {
-                eprint!("{text}");
-            }
+            let (Error::Usage(text) | Error::Input(text)) = &e;
+            eprint!("{text}");
             e.exit_code()
         }
     };

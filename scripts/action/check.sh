@@ -12,6 +12,15 @@ while IFS= read -r line; do
 done <<< "${INPUT_PATHS:-.}"
 [ "${#paths[@]}" -gt 0 ] || paths=(.)
 
+# The output is written to $GITHUB_OUTPUT as `name=value`: a line break in the
+# value would let it set other outputs.
+case "$INPUT_SARIF_FILE" in
+  *$'\n'* | *$'\r'*)
+    echo "::error::the sarif-file input must be one line" >&2
+    exit 2
+    ;;
+esac
+
 common=()
 if [ -n "${INPUT_CONFIG:-}" ]; then
   common+=(--config "$INPUT_CONFIG")

@@ -19,7 +19,7 @@ use super::ruleargs::{LangArg, render_errors};
 use super::stderr_color;
 use crate::{Error, Outcome};
 use policylint::engine::baseline::{Baseline, Entry};
-use policylint::engine::{Checked, Engine, Printer, entry};
+use policylint::engine::{Checked, Engine, Printer, entry, valid_file_timeout};
 use policylint::report::{Format, Printed, Report, human};
 use policylint::rules::{Lang, Loader, Severity};
 use policylint::source::walk::WalkItem;
@@ -58,8 +58,8 @@ pub(crate) struct CheckArgs {
     /// Lowest severity that fails the run: error, warning, info or never.
     #[arg(long, value_parser = ["error", "warning", "info", "never"])]
     fail_level: Option<String>,
-    /// Number of threads (default: all cores).
-    #[arg(long, short = 'j')]
+    /// Number of threads (default: all cores; at most 1024).
+    #[arg(long, short = 'j', value_parser = threads)]
     threads: Option<usize>,
     /// Report only findings that are not in this baseline file.
     #[arg(long)]
@@ -73,9 +73,35 @@ pub(crate) struct CheckArgs {
     /// Report at most this many findings per file (default: the config's, else 200).
     #[arg(long)]
     max_diagnostics: Option<usize>,
-    /// Seconds one file may take before its remaining rules are skipped (default: 10).
-    #[arg(long)]
+    /// Seconds one file may take, from reading it to its last rule, before
+    /// its remaining rules are skipped and the file is reported (default: 10).
+    #[arg(long, value_parser = seconds)]
     file_timeout: Option<f64>,
+    /// Fail the run (exit 3) when a file was skipped: binary, empty or too large.
+    #[arg(long)]
+    fail_on_skip: bool,
+}
+
+/// The most threads `-j` takes: more than any machine has cores for.
+const MAX_THREADS: usize = 1024;
+
+fn threads(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of threads"))?;
+    if n > MAX_THREADS {
+        return Err(format!(
+            "{n} threads is more than the {MAX_THREADS} -j allows"
+        ));
+    }
+    Ok(n)
+}
+
+fn seconds(s: &str) -> Result<f64, String> {
+    let t: f64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    valid_file_timeout(t)
 }
 
 fn config_errors(errs: &[ConfigError]) -> String {
@@ -112,7 +138,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     if let Some(m) = args.max_diagnostics {
         settings.max_diagnostics = m.max(1);
     }
-    if let Some(t) = args.file_timeout.filter(|t| *t > 0.0) {
+    if let Some(t) = args.file_timeout {
         settings.file_timeout = t;
     }
     let mut loader = Loader::new();
@@ -206,7 +232,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
                 if let Some(b) = &bar {
                     b.finish_and_clear();
                 }
-                return Err(Error::Usage(format!(
+                return Err(Error::Input(format!(
                     "error: cannot write the report: {}: {e}\n",
                     p.display()
                 )));
@@ -234,18 +260,23 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     }
     let totals = match streamed.and_then(|()| writer.finish()) {
         Ok(t) => t,
+        // A closed pipe (`| head`) ends the run quietly; any other write
+        // error is an I/O error.
+        Err(e) if args.output.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe => {
+            return Ok(Outcome::Clean);
+        }
         Err(e) => {
-            if let Some(p) = &args.output {
-                return Err(Error::Usage(format!(
-                    "error: cannot write the report: {}: {e}\n",
-                    p.display()
-                )));
-            }
-            return Ok(Outcome::Clean); // stdout closed (a pipe to `head`)
+            let to = args
+                .output
+                .as_ref()
+                .map_or("standard output".to_string(), |p| p.display().to_string());
+            return Err(Error::Input(format!(
+                "error: cannot write the report: {to}: {e}\n"
+            )));
         }
     };
     if let Some(p) = &args.write_baseline {
-        Baseline::write(p, entries).map_err(|e| Error::Usage(format!("error: {e}\n")))?;
+        Baseline::write(p, entries).map_err(|e| Error::Input(format!("error: {e}\n")))?;
     }
     eprintln!(
         "{}",
@@ -253,6 +284,11 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
             .texts()
             .summary(&totals, started.elapsed().as_secs_f64())
     );
+    // Not read is never compliant: an input error fails the run with its
+    // own code, whatever the findings (and so does a skip, when asked).
+    if totals.unreadable > 0 || (args.fail_on_skip && totals.skipped > 0) {
+        return Err(Error::Input(String::new()));
+    }
     let failed = [Severity::Error, Severity::Warning, Severity::Info]
         .into_iter()
         .any(|s| totals.active(s) > 0 && fail_level.fails(s));

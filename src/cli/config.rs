@@ -12,7 +12,7 @@ use miette::{Diagnostic, LabeledSpan, SourceSpan};
 use serde::Deserialize;
 use toml::Spanned;
 
-use policylint::engine::{Override, RuleSetting, Settings};
+use policylint::engine::{Override, RuleSetting, Settings, valid_file_timeout};
 use policylint::rules::{Lang, RuleSet, Severity};
 use policylint::text::CharSource;
 
@@ -84,7 +84,7 @@ struct RawConfig {
     exclude: Option<Vec<Spanned<String>>>,
     max_file_size: Option<u64>,
     max_diagnostics: Option<usize>,
-    file_timeout: Option<f64>,
+    file_timeout: Option<Spanned<f64>>,
     rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     overrides: Option<Vec<RawOverride>>,
 }
@@ -308,8 +308,16 @@ impl Config {
         if let Some(m) = raw.max_diagnostics {
             c.settings.max_diagnostics = m.max(1);
         }
-        if let Some(t) = raw.file_timeout {
-            c.settings.file_timeout = if t > 0.0 { t } else { 10.0 };
+        if let Some(t) = &raw.file_timeout {
+            match valid_file_timeout(*t.get_ref()) {
+                Ok(t) => c.settings.file_timeout = t,
+                Err(msg) => b.err(
+                    t.span(),
+                    msg,
+                    "not a usable number of seconds",
+                    Some("for example `file-timeout = 10`".into()),
+                ),
+            }
         }
         for (k, v) in raw.rules.iter().flatten() {
             c.rule_refs.push((k.get_ref().clone(), k.span()));

@@ -68,7 +68,7 @@ pub(crate) fn run(args: &OutlineArgs) -> Result<Outcome, Error> {
         let _ = writeln!(out, "{text}");
     }
     if failed {
-        Err(Error::Input)
+        Err(Error::Input(String::new()))
     } else {
         Ok(Outcome::Clean)
     }

@@ -109,6 +109,8 @@ pub struct Totals {
     pub info: usize,
     pub suppressed: usize,
     pub baselined: usize,
+    /// Files that could not be read or decoded (`policylint/input`).
+    pub unreadable: usize,
 }
 
 impl Totals {
@@ -116,6 +118,11 @@ impl Totals {
     pub fn add(&mut self, r: &FileResult) {
         self.files += 1;
         self.skipped += usize::from(r.skipped.is_some());
+        self.unreadable += usize::from(
+            r.diagnostics
+                .iter()
+                .any(|d| matches!(d.what, What::Unreadable(_))),
+        );
         for d in &r.diagnostics {
             if d.suppressed.is_some() {
                 self.suppressed += 1;
@@ -145,6 +152,7 @@ impl Totals {
         self.info += o.info;
         self.suppressed += o.suppressed;
         self.baselined += o.baselined;
+        self.unreadable += o.unreadable;
     }
 
     /// Active findings of this severity.

@@ -17,7 +17,9 @@ pub use diag::{Diag, DiagLabel, FileResult, Pos, Totals, What};
 pub use eval::Evaluator;
 pub use finding::{Evidence, Finding, FindingKind, Label};
 pub use run::{Checked, Engine, Printer, Sink, entry, item_path};
-pub use settings::{Override, PathSettings, RuleSetting, Settings};
+pub use settings::{
+    MAX_FILE_TIMEOUT, Override, PathSettings, RuleSetting, Settings, valid_file_timeout,
+};
 
 #[cfg(test)]
 mod pattern_tests;

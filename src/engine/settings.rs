@@ -60,6 +60,22 @@ impl Default for Settings {
     }
 }
 
+/// The longest time budget a file may have, in seconds (a day): larger
+/// values are mistakes, and past it a budget cannot be counted.
+pub const MAX_FILE_TIMEOUT: f64 = 86_400.0;
+
+/// Whether `seconds` is a usable time budget: finite, above zero, at most
+/// [`MAX_FILE_TIMEOUT`].
+pub fn valid_file_timeout(seconds: f64) -> Result<f64, String> {
+    if seconds.is_finite() && seconds > 0.0 && seconds <= MAX_FILE_TIMEOUT {
+        Ok(seconds)
+    } else {
+        Err(format!(
+            "`{seconds}` is not a time budget: give seconds above 0 and at most {MAX_FILE_TIMEOUT} (a day)"
+        ))
+    }
+}
+
 impl Settings {
     /// The settings that apply to `path`: the overrides matching it are
     /// found once, so that each finding's lookup is a map lookup.

@@ -242,6 +242,7 @@ impl<'a> Texts<'a> {
             info: i,
             suppressed,
             baselined,
+            ..
         } = *t;
         self.ja_en(
             format!(

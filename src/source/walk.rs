@@ -73,6 +73,15 @@ pub fn walk(paths: &[PathBuf], include: &[String], exclude: &[String]) -> Vec<Wa
             files.push(root.clone());
             continue;
         }
+        if !meta.is_dir() {
+            // A device, FIFO or socket named on the command line: reported,
+            // never read (reading /dev/zero or a FIFO would not end).
+            errors.push(WalkItem::Error(
+                root.clone(),
+                "not a regular file (a device, FIFO or socket); not read".into(),
+            ));
+            continue;
+        }
         // Excludes are override globs; includes filter afterwards, because an
         // override whitelist would beat .gitignore.
         let mut ob = OverrideBuilder::new(root);

@@ -107,7 +107,7 @@ fn invalid_utf8_in_mid_file_is_located() {
     );
     control_checked(&v);
     let o = check(d.path(), &["broken.txt"]);
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 3, "an input error has its own exit code");
     assert!(
         o.stdout.contains("broken.txt:3:") && o.stdout.contains("invalid UTF-8 byte sequence"),
         "{}",
@@ -130,7 +130,7 @@ fn shift_jis_with_a_broken_sequence() {
     assert_eq!(e["start"]["line"], 2);
     control_checked(&v);
     let o = check(d.path(), &["sjis.txt"]);
-    assert_eq!(o.code, 1, "an undecodable file is an error");
+    assert_eq!(o.code, 3, "an undecodable file is an input error");
     assert!(o.stdout.contains("sjis.txt:2:"), "{}", o.stdout);
 }
 
@@ -148,7 +148,7 @@ fn utf16_without_bom_says_so() {
         "{e}"
     );
     control_checked(&v);
-    assert_eq!(check(d.path(), &["u16.txt"]).code, 1);
+    assert_eq!(check(d.path(), &["u16.txt"]).code, 3);
 }
 
 #[test]
@@ -451,4 +451,119 @@ fn a_100_mb_single_line_file() {
         .unwrap();
     assert!(f["skipped"].is_null(), "{f}");
     assert!(o.code == 0 || o.code == 1, "{}", o.stderr);
+}
+
+// ----- Round two: configuration is untrusted, cost is linear, and "not
+// read" is never "compliant".
+
+/// Run `policylint ARGS` in `dir` with stdout going to `stdout`.
+fn run_to(dir: &Path, args: &[&str], stdout: std::process::Stdio) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_policylint"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn absurd_time_budgets_and_thread_counts_are_refused_not_panicked_on() {
+    let d = project(&[]);
+    for value in ["inf", "nan", "-1.0", "0.0", "1e300"] {
+        std::fs::write(
+            d.path().join("policylint.toml"),
+            format!("file-timeout = {value}\n"),
+        )
+        .unwrap();
+        let o = check(d.path(), &["control.md"]);
+        assert_eq!(o.code, 2, "{value}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("policylint.toml:1:16") && o.stderr.contains("not a time budget"),
+            "{value}: {}",
+            o.stderr
+        );
+        assert!(!o.stderr.contains("panicked"), "{}", o.stderr);
+    }
+    std::fs::remove_file(d.path().join("policylint.toml")).unwrap();
+    for value in ["1e19", "inf", "NaN", "0"] {
+        let o = check(d.path(), &["control.md", "--file-timeout", value]);
+        assert_eq!(o.code, 2, "{value}: {}", o.stderr);
+        assert!(o.stderr.contains("not a time budget"), "{}", o.stderr);
+    }
+    let o = check(d.path(), &["control.md", "-j", "100000"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("more than the 1024"), "{}", o.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_and_fifos_named_explicitly_are_input_errors() {
+    let d = project(&[]);
+    let fifo = d.path().join("pipe.md");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let o = check(
+        d.path(),
+        &[
+            "control.md",
+            "/dev/null",
+            "/dev/zero",
+            "pipe.md",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    let v = json(&o);
+    control_checked(&v);
+    for p in ["/dev/null", "/dev/zero", "pipe.md"] {
+        let e = diag(&v, p, "policylint/input").unwrap_or_else(|| panic!("{p}: {v}"));
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .contains("not a regular file"),
+            "{e}"
+        );
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_cannot_be_written_is_an_io_error() {
+    let d = project(&[]);
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let (code, err) = run_to(d.path(), &["check", "control.md"], full.into());
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("cannot write the report: standard output"),
+        "{err}"
+    );
+}
+
+#[test]
+fn cr_only_line_ends_count_as_lines() {
+    let d = project(&[]);
+    // Classic Mac line ends: the closed window is on line 4.
+    std::fs::write(
+        d.path().join("mac.txt"),
+        "プライバシーポリシー\r\r当社は個人情報を取り扱います。\r個人情報の窓口は閉鎖しました。\r",
+    )
+    .unwrap();
+    let v = json(&check(d.path(), &["mac.txt", "--format", "json"]));
+    let e = diag(&v, "mac.txt", "appi/contact-closed").unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(e["start"]["line"], 4, "{e}");
+    assert_eq!(e["start"]["column"], 9, "{e}");
 }

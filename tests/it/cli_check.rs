@@ -206,7 +206,7 @@ fn unreadable_inputs_are_reported_and_the_run_goes_on() {
         d.path(),
         &["docs", "docs/notes.png", "missing.md", "--format", "json"],
     );
-    assert_eq!(out.code, 1);
+    assert_eq!(out.code, 3, "not read is never compliant");
     let v = json(&out);
     let files: Vec<(&str, &serde_json::Value)> = v["files"]
         .as_array()
@@ -604,7 +604,7 @@ fn a_closed_pipe_ends_the_run_quietly() {
 }
 
 #[test]
-fn an_unwritable_output_is_a_usage_error() {
+fn an_unwritable_output_is_an_io_error() {
     let d = project();
     let out = check_in(
         d.path(),
@@ -616,7 +616,7 @@ fn an_unwritable_output_is_a_usage_error() {
             "no/such/dir/report.json",
         ],
     );
-    assert_eq!(out.code, 2);
+    assert_eq!(out.code, 3);
     assert!(
         out.stderr.contains("cannot write the report"),
         "{}",
