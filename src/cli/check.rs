@@ -141,7 +141,8 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     if let Some(t) = args.file_timeout {
         settings.file_timeout = t;
     }
-    let mut loader = Loader::new();
+    // Packs reach their own folder and the project (the working directory).
+    let mut loader = Loader::new().with_project(Path::new("."));
     if config.builtin && !args.no_builtin {
         loader.add_builtin();
     }

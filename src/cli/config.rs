@@ -18,6 +18,9 @@ use policylint::text::CharSource;
 
 pub(crate) const FILE_NAME: &str = "policylint.toml";
 
+/// A configuration larger than this is refused (one is a few KB).
+const MAX_CONFIG: u64 = 1024 * 1024;
+
 /// The lowest severity that fails the run (`never`: no finding fails it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FailLevel {
@@ -197,9 +200,9 @@ impl Config {
 
     /// Load and check a configuration file.
     pub(crate) fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = policylint::source::read_text(path, MAX_CONFIG).map_err(|message| {
             vec![ConfigError {
-                message: format!("{}: {e}", path.display()),
+                message,
                 label: String::new(),
                 help: None,
                 span: None,

@@ -1,6 +1,6 @@
 //! Options shared by the commands that load rules.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
@@ -46,7 +46,8 @@ pub(crate) fn load(paths: &[PathBuf], color: bool) -> Result<Arc<RuleSet>, Strin
 }
 
 fn load_inner(builtin: bool, paths: &[PathBuf], color: bool) -> Result<Arc<RuleSet>, String> {
-    let mut loader = Loader::new();
+    // Packs reach their own folder and the project (the working directory).
+    let mut loader = Loader::new().with_project(Path::new("."));
     if builtin {
         loader.add_builtin();
     }

@@ -7,6 +7,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+/// A baseline larger than this is refused (one finding is ~150 bytes).
+const MAX_BASELINE: u64 = 64 * 1024 * 1024;
+
 /// A stable 64-bit FNV-1a hash, printed as hex: the same on every machine
 /// and every run.
 pub fn fingerprint(parts: &[&str]) -> String {
@@ -41,19 +44,22 @@ pub struct Baseline {
 
 impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let f: File = serde_json::from_str(&text).map_err(|e| {
+        let text = crate::source::read_text(path, MAX_BASELINE)?;
+        Baseline::parse(&path.display().to_string(), &text)
+    }
+
+    /// A baseline from its text; `name` is shown in errors.
+    pub fn parse(name: &str, text: &str) -> Result<Baseline, String> {
+        let f: File = serde_json::from_str(text).map_err(|e| {
             format!(
-                "{}:{}:{}: not a policylint baseline: {e}",
-                path.display(),
+                "{name}:{}:{}: not a policylint baseline: {e}",
                 e.line(),
                 e.column()
             )
         })?;
         if f.version != 1 {
             return Err(format!(
-                "{}: baseline version {} is not supported (expected 1)",
-                path.display(),
+                "{name}: baseline version {} is not supported (expected 1)",
                 f.version
             ));
         }

@@ -76,6 +76,11 @@ fn load_case(rule: &Rule, case: &TestCase, index: usize) -> Result<Document, Str
             let name = format!("{}#{index}", rule.id);
             Ok(Document::parse(Path::new(&name), decoded, format))
         }
+        // A rule not read from disk (the built-in pack) reads no file.
+        TestInput::File(_) if rule.file.path.is_none() => Err(format!(
+            "{} is not read from disk: its test files are not read (run `policylint test` on the pack's folder)",
+            rule.file.name
+        )),
         TestInput::File(path) => {
             Document::load(path, source::DEFAULT_MAX_FILE_SIZE).map_err(|e| match e {
                 LoadError::Read(r) => r.to_string(),

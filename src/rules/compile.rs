@@ -17,15 +17,33 @@ use crate::pattern::{PatternId, PatternSet};
 /// The extension of rule files.
 pub(super) const RULE_EXT: &str = "rules";
 
+/// Rule files larger than this are refused (a pack is a few hundred KB).
+pub const MAX_RULE_FILE: u64 = 16 * 1024 * 1024;
+
 /// Collects rule files (following imports) and compiles them together.
+///
+/// A rule file comes from a pull request as often as from the user, so
+/// what it can reach is bounded: its imports and test files must lie
+/// inside its pack's folder (the folder given, or the folder of the file
+/// given) or inside the project (see [`Loader::with_project`]) and be
+/// regular files; imports must be `.rules` files under [`MAX_RULE_FILE`].
+/// The built-in packs and rule text held in memory reach no file at all.
 #[derive(Default)]
 pub struct Loader {
     files: Vec<(Arc<SourceFile>, ast::File)>,
+    /// For each file, the folders its imports and test files may be in.
+    reach: Vec<Vec<PathBuf>>,
+    project: Option<PathBuf>,
     /// Canonical paths already loaded.
     seen: HashSet<PathBuf>,
     errors: Vec<LocatedRuleError>,
     /// Imports of each file, as file indexes.
     imports: Vec<Vec<usize>>,
+}
+
+/// Whether `path` (canonical) lies in one of `reach`.
+fn within(reach: &[PathBuf], path: &Path) -> bool {
+    reach.iter().any(|r| path.starts_with(r))
 }
 
 const FIELDS: &[&str] = &[
@@ -52,6 +70,14 @@ impl Loader {
         Self::default()
     }
 
+    /// Let packs also reach files in `dir` (the project being checked: its
+    /// rule tests may use its fixtures). Without it a pack reaches only its
+    /// own folder.
+    pub fn with_project(mut self, dir: &Path) -> Self {
+        self.project = dir.canonicalize().ok();
+        self
+    }
+
     /// Add the built-in packs (embedded from `rules/`); their imports
     /// resolve among themselves.
     pub fn add_builtin(&mut self) {
@@ -69,8 +95,19 @@ impl Loader {
         Some(self.add_source(&name, None, text.to_string()))
     }
 
-    /// Add rule text that does not live on disk (the built-in pack, tests).
+    /// Add rule text that does not live on disk (the built-in pack, tests):
+    /// it imports nothing from disk and reads no test file.
     pub fn add_source(&mut self, name: &str, path: Option<PathBuf>, text: String) -> usize {
+        self.add_source_in(name, path, text, Vec::new())
+    }
+
+    fn add_source_in(
+        &mut self,
+        name: &str,
+        path: Option<PathBuf>,
+        text: String,
+        reach: Vec<PathBuf>,
+    ) -> usize {
         let text = Arc::new(text);
         let (file, errors) = parser::parse(&text);
         let src = Arc::new(SourceFile {
@@ -83,13 +120,24 @@ impl Loader {
         }
         let idx = self.files.len();
         self.files.push((src, file));
+        self.reach.push(reach);
         self.imports.push(Vec::new());
         self.follow_imports(idx);
         idx
     }
 
-    /// Add a rule file, or every `*.rules` file below a directory.
+    /// Add a rule file, or every `*.rules` file below a directory: a pack,
+    /// whose files reach only its folder (and the project).
     pub fn add_path(&mut self, path: &Path) -> Result<(), String> {
+        let canon = path
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let pack = match canon.parent() {
+            Some(parent) if !canon.is_dir() => parent.to_path_buf(),
+            _ => canon.clone(),
+        };
+        let mut reach = vec![pack];
+        reach.extend(self.project.clone());
         if path.is_dir() {
             let mut entries: Vec<PathBuf> = walkdir::WalkDir::new(path)
                 .follow_links(false)
@@ -102,14 +150,20 @@ impl Loader {
                 .collect();
             entries.sort();
             for p in entries {
-                self.add_file(&p)?;
+                self.add_file(&p, &reach)?;
             }
             return Ok(());
         }
-        self.add_file(path).map(|_| ())
+        self.add_file(path, &reach).map(|_| ())
     }
 
-    fn add_file(&mut self, path: &Path) -> Result<Option<usize>, String> {
+    fn add_file(&mut self, path: &Path, reach: &[PathBuf]) -> Result<Option<usize>, String> {
+        if path.extension().is_none_or(|e| e != RULE_EXT) {
+            return Err(format!(
+                "{}: not a rule file (a rule file's name ends in .{RULE_EXT})",
+                path.display()
+            ));
+        }
         let canon = path
             .canonicalize()
             .map_err(|e| format!("{}: {e}", path.display()))?;
@@ -123,7 +177,8 @@ impl Loader {
         if !self.seen.insert(canon.clone()) {
             return Ok(None);
         }
-        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        // A regular file of bounded size: never a device, a FIFO or /proc.
+        let bytes = crate::source::read_file(path, MAX_RULE_FILE).map_err(|e| e.to_string())?;
         let text = String::from_utf8(bytes).map_err(|e| {
             format!(
                 "{}: rule files must be UTF-8 (invalid byte at offset {})",
@@ -131,10 +186,11 @@ impl Loader {
                 e.utf8_error().valid_up_to()
             )
         })?;
-        Ok(Some(self.add_source(
+        Ok(Some(self.add_source_in(
             &path.display().to_string(),
             Some(canon),
             text,
+            reach.to_vec(),
         )))
     }
 
@@ -188,7 +244,24 @@ impl Loader {
                 continue;
             };
             let target = base.join(&imp.node);
-            match self.add_file(&target) {
+            let reach = self.reach[idx].clone();
+            // Resolved before anything is read: `..`, absolute paths and
+            // links must not lead out of the pack.
+            let outside = target.canonicalize().is_ok_and(|c| !within(&reach, &c));
+            if outside {
+                let e = RuleError::new(
+                    RuleErrorKind::Import,
+                    imp.span.clone(),
+                    format!("cannot import `{}`: it is outside the pack", imp.node),
+                    "imported here",
+                )
+                .with_help(
+                    "a rule file imports only .rules files inside its pack's folder (or the project)",
+                );
+                self.errors.push(e.located(&src.name, src.text.clone()));
+                continue;
+            }
+            match self.add_file(&target, &reach) {
                 Ok(Some(j)) => self.imports[idx].push(j),
                 Ok(None) => {
                     if let Ok(c) = target.canonicalize()
@@ -220,10 +293,12 @@ impl Loader {
             files,
             mut errors,
             imports,
+            reach,
             ..
         } = self;
         let mut c = Compiler {
             files: &files,
+            reach: &reach,
             imports: &imports,
             patterns: PatternSet::new(),
             exprs: Vec::new(),
@@ -345,6 +420,8 @@ fn default_pack_name(src: &SourceFile) -> String {
 
 struct Compiler<'a> {
     files: &'a [(Arc<SourceFile>, ast::File)],
+    /// For each file, the folders its test files may be in.
+    reach: &'a [Vec<PathBuf>],
     imports: &'a [Vec<usize>],
     patterns: PatternSet,
     exprs: Vec<Vec<PatternId>>,
@@ -722,7 +799,27 @@ impl<'a> Compiler<'a> {
                         .as_deref()
                         .and_then(Path::parent)
                         .unwrap_or(Path::new("."));
-                    TestInput::File(base.join(&p.node))
+                    let path = base.join(&p.node);
+                    // A test file is read only inside the pack (or the
+                    // project); a missing one is reported when the case runs.
+                    let reach = &self.reach[fi];
+                    let on_disk = src.path.is_some();
+                    if on_disk && path.canonicalize().is_ok_and(|c| !within(reach, &c)) {
+                        self.errors.push((
+                            fi,
+                            RuleError::new(
+                                RuleErrorKind::Test,
+                                p.span.clone(),
+                                format!("test file `{}` is outside the pack", p.node),
+                                "this file",
+                            )
+                            .with_help(
+                                "test files must lie inside the pack's folder (or the project)",
+                            ),
+                        ));
+                        continue;
+                    }
+                    TestInput::File(path)
                 }
             };
             tests.push(TestCase {

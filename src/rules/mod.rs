@@ -8,6 +8,6 @@ mod diagnostic;
 pub mod model;
 pub mod parser;
 
-pub use compile::Loader;
+pub use compile::{Loader, MAX_RULE_FILE};
 pub use diagnostic::{LocatedRuleError, RuleError, RuleErrorKind};
 pub use model::{Lang, Rule, RuleSet, Severity};

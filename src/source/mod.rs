@@ -98,6 +98,20 @@ pub fn read_file(path: &Path, max_size: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// Read a configuration-side file (a config, a baseline) as UTF-8 text:
+/// a regular file of at most `max_size` bytes, like a document, so that a
+/// path such as /dev/zero or a FIFO is refused rather than read forever.
+pub fn read_text(path: &Path, max_size: u64) -> Result<String, String> {
+    let bytes = read_file(path, max_size).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{}: not UTF-8 (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
 fn io_error(path: &Path, e: std::io::Error) -> ReadError {
     let path = path.to_path_buf();
     match e.kind() {

@@ -567,3 +567,143 @@ fn cr_only_line_ends_count_as_lines() {
     assert_eq!(e["start"]["line"], 4, "{e}");
     assert_eq!(e["start"]["column"], 9, "{e}");
 }
+
+/// `policylint ARGS` in `dir`, killed after 20 s (a read that blocks on a
+/// FIFO or never ends on /dev/zero must not hang the suite), with a
+/// secret in its environment.
+fn run_bounded(dir: &Path, args: &[&str]) -> Out {
+    let out = Command::cargo_bin("policylint")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("POLICYLINT_TEST_SECRET", "hunter2-secret")
+        .args(args)
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A pack folder `pack/` in `d` holding `main.rules` with `body`.
+fn pack(d: &Path, body: &str) {
+    std::fs::create_dir_all(d.join("pack")).unwrap();
+    std::fs::write(
+        d.join("pack/main.rules"),
+        format!("{body}\nrule p/x {{\n severity error\n message.ja \"x\"\n message.en \"x\"\n require w = \"窓口\"\n}}\n"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn rule_files_reach_only_their_pack_and_never_print_other_files() {
+    let d = project(&[]);
+    let outer = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outer.path().join("secret.rules"),
+        "term leaked = \"TOP-SECRET-LINE\"\n",
+    )
+    .unwrap();
+    let escape = format!("{}/secret.rules", outer.path().display());
+    for import in [
+        "/etc/passwd",
+        "/proc/self/environ",
+        "../../../../../../../../etc/passwd",
+        escape.as_str(),
+    ] {
+        pack(d.path(), &format!("import \"{import}\""));
+        let o = run_bounded(d.path(), &["check", "control.md", "--rules", "pack"]);
+        assert_eq!(o.code, 2, "{import}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("cannot import") && o.stderr.contains("main.rules:1:8"),
+            "{import}: {}",
+            o.stderr
+        );
+        for leak in ["root:", "hunter2-secret", "TOP-SECRET-LINE"] {
+            assert!(
+                !o.stderr.contains(leak) && !o.stdout.contains(leak),
+                "{import} leaked {leak}"
+            );
+        }
+    }
+    // A test file outside the pack is refused before anything is read.
+    std::fs::write(
+        d.path().join("pack/main.rules"),
+        "rule p/x {\n severity error\n message.ja \"x\"\n message.en \"x\"\n forbid /.+/\n test pass file \"/etc/passwd\"\n}\n",
+    )
+    .unwrap();
+    let o = run_bounded(
+        outer.path(),
+        &["test", &d.path().join("pack").display().to_string()],
+    );
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("outside the pack"), "{}", o.stderr);
+    assert!(!o.stdout.contains("root:") && !o.stderr.contains("root:"));
+    // Imports inside the pack still work.
+    std::fs::write(d.path().join("pack/terms.rules"), "term w = \"窓口\"\n").unwrap();
+    pack(d.path(), "import \"terms.rules\"");
+    let o = run_bounded(d.path(), &["check", "control.md", "--rules", "pack"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn configuration_side_files_are_regular_and_bounded() {
+    let d = project(&[]);
+    let fifo = d.path().join("pack/fifo.rules");
+    pack(d.path(), "import \"fifo.rules\"");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let bfifo = d.path().join("baseline.json");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&bfifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["check", "control.md", "--rules", "/dev/zero"],
+            "not a rule file",
+        ),
+        (
+            &["check", "control.md", "--rules", "pack"],
+            "not a regular file",
+        ),
+        (
+            &["check", "control.md", "--baseline", "/dev/zero"],
+            "not a regular file",
+        ),
+        (
+            &["check", "control.md", "--baseline", "baseline.json"],
+            "not a regular file",
+        ),
+        (
+            &["check", "control.md", "--config", "/dev/zero"],
+            "not a regular file",
+        ),
+        (&["test", "/dev/zero"], "not a rule file"),
+    ];
+    for (args, want) in cases {
+        let o = run_bounded(d.path(), args);
+        assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
+        assert!(o.stderr.contains(want), "{args:?}: {}", o.stderr);
+    }
+    std::fs::write(
+        d.path().join("policylint.toml"),
+        "packs = [\"/dev/zero\"]\n",
+    )
+    .unwrap();
+    let o = run_bounded(d.path(), &["check", "control.md"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("not a rule file"), "{}", o.stderr);
+}
