@@ -53,7 +53,9 @@ def main() -> int:
         "sarif-file": "out`touch PWNED_SARIF`$(touch PWNED_SARIF2).sarif",
         "fail-level": "error",
     })
-    check(code == 1, f"the step fails on the bad policy (exit {code})")
+    # The strange inputs name paths that do not exist: not read, so the step
+    # fails with the input-error code whatever the findings.
+    check(code == 3, f"the step fails: paths that do not exist are input errors (exit {code})")
     check("::error file=docs/bad.md,line=1,col=3" in out, "annotations on docs/bad.md")
     check("file=docs/p$(touch PWNED_FILE);`touch PWNED_TICK`.md" in out, "the strange file name is checked, as a name")
     check("title=appi/complaint-contact::" in out, "the complaint-contact finding is annotated")
@@ -75,8 +77,17 @@ def main() -> int:
     pwned = [n for n in os.listdir(ws) + os.listdir(os.getcwd()) if n.startswith("PWNED")]
     check(not pwned, f"nothing was executed from inputs or file names ({pwned})")
 
+    code, out, _ = run_action(ws, binary, {"paths": "docs", "fail-level": "error"})
+    check(code == 1, f"the step fails on the bad policy (exit {code})")
+
     code, out, _ = run_action(ws, binary, {"paths": "docs/good.md"})
     check(code == 0, f"the step passes on the compliant policy (exit {code})")
+
+    # A line break in sarif-file would write a second output line.
+    code, out, info = run_action(ws, binary, {"paths": "docs/good.md", "sarif-file": "a.sarif\\nforged=1"})
+    with open(info["files"]["GITHUB_OUTPUT"], encoding="utf-8") as f:
+        output = f.read()
+    check(code != 0 and "forged" not in output, f"a sarif-file with a line break is refused (exit {code})")
 
     print(f"{len(failures)} failed")
     return 1 if failures else 0

@@ -7,11 +7,20 @@ use super::i18n::Texts;
 use crate::engine::FileResult;
 use crate::rules::Severity;
 
-/// Escaping for the message part of a workflow command.
+/// Escaping for the message part of a workflow command (other control
+/// characters are written out).
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escaping for a property value (also `:` and `,`).

@@ -8,7 +8,7 @@ use super::i18n::Texts;
 use crate::document::Document;
 use crate::engine::{DiagLabel, FileResult};
 use crate::rules::Severity;
-use crate::text::Snippet;
+use crate::text::{Snippet, escape_controls};
 
 /// Secondary labels further than this from the finding (in bytes) are left
 /// out of the snippet (they stay in JSON and SARIF).
@@ -83,17 +83,27 @@ pub fn render_file(doc: &Document, r: &FileResult, style: Style, texts: &Texts<'
         spans.extend(near.iter().map(|(l, _)| l.span.clone()));
         let src = Snippet::covering(r.path.clone(), &doc.text, &spans);
         let mut labels = vec![LabeledSpan::new_primary_with_span(
-            Some(said.label.clone()),
+            Some(escape_controls(&said.label).into_owned()),
             sspan(&d.span),
         )];
         labels.extend(
             near.iter()
                 .filter(|(l, _)| src.contains(&l.span))
-                .map(|(l, m)| LabeledSpan::new_with_span(Some((*m).clone()), sspan(&l.span))),
+                .map(|(l, m)| {
+                    LabeledSpan::new_with_span(
+                        Some(escape_controls(m).into_owned()),
+                        sspan(&l.span),
+                    )
+                }),
         );
         let h = Human {
-            help: texts.help_lines(d, &said),
-            message: said.message,
+            help: texts.help_lines(d, &said).map(|h| {
+                h.lines()
+                    .map(escape_controls)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }),
+            message: escape_controls(&said.message).into_owned(),
             code: d.rule.clone(),
             severity: match d.severity {
                 Severity::Error => miette::Severity::Error,
@@ -106,7 +116,11 @@ pub fn render_file(doc: &Document, r: &FileResult, style: Style, texts: &Texts<'
         if handler.render_report(&mut out, &h).is_err() {
             out.push_str(&format!(
                 "{}:{}:{}: {} [{}]\n",
-                r.path, d.start.line, d.start.column, h.message, d.rule
+                escape_controls(&r.path),
+                d.start.line,
+                d.start.column,
+                h.message,
+                d.rule
             ));
         }
         out.push('\n');

@@ -5,8 +5,8 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, SourceSpan};
 
 use crate::document::LoadError;
 use crate::source::{DecodeError, ReadError};
-use crate::text::LineIndex;
 use crate::text::Snippet;
+use crate::text::{LineIndex, escape_controls};
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{message}")]
@@ -34,7 +34,7 @@ pub fn render(err: &LoadError, color: bool) -> String {
             lossy,
             at,
         } => {
-            let name = path.display().to_string();
+            let name = escape_controls(&path.display().to_string()).into_owned();
             let ix = LineIndex::new(lossy);
             let pos = ix.position(lossy, *at);
             // The lenient decoding put U+FFFD where the bad bytes were.
@@ -67,10 +67,10 @@ pub fn render(err: &LoadError, color: bool) -> String {
             }
             out
         }
-        e if e.is_skip() => format!("note: {e}\n"),
+        e if e.is_skip() => format!("note: {}\n", escape_controls(&e.to_string())),
         LoadError::Read(ReadError::NotFound { .. } | ReadError::IsDirectory { .. }) => {
-            format!("error: {err}\n")
+            format!("error: {}\n", escape_controls(&err.to_string()))
         }
-        e => format!("error: {e}\n"),
+        e => format!("error: {}\n", escape_controls(&e.to_string())),
     }
 }

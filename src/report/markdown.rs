@@ -8,9 +8,26 @@ use super::i18n::Texts;
 use super::stream::Frame;
 use crate::engine::{FileResult, Totals};
 
-/// Table cells cannot hold `|` or line breaks.
+/// A table cell shows text as written: Markdown and HTML syntax in a file
+/// name or a message (`[x](http://…)`, `![](…)`, `<img>`, `|`) is escaped,
+/// and line breaks and other control characters do not get through.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c if "\\`*_{}[]()#+!|~".contains(c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The title, the table's head before the first row, or a line saying

@@ -21,6 +21,7 @@ use std::io::{self, Write};
 
 use crate::engine::{Checked, Printer, Sink, Totals, What};
 use crate::rules::{Lang, RuleSet};
+use crate::text::escape_controls;
 use i18n::Texts;
 use stream::{Frame, Writer};
 
@@ -87,13 +88,14 @@ impl<'a> Report<'a> {
         if let Some(e @ crate::document::LoadError::Decode { .. }) = c.error {
             return input::render(e, style.color);
         }
+        let path = escape_controls(&r.path);
         if let Some(reason) = &r.skipped {
-            return format!("note: {}: {reason}; skipped\n", r.path);
+            return format!("note: {path}: {}; skipped\n", escape_controls(reason));
         }
         r.diagnostics
             .iter()
             .filter_map(|d| match &d.what {
-                What::Unreadable(msg) => Some(format!("error: {}: {msg}\n", r.path)),
+                What::Unreadable(msg) => Some(format!("error: {path}: {}\n", escape_controls(msg))),
                 _ => None,
             })
             .collect()

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::document::heading::Family;
 use crate::document::{Document, Format, NodeId, NodeKind};
 use crate::source::display_path;
-use crate::text::Position;
+use crate::text::{Position, escape_controls};
 
 /// How much of a node's text the text outline shows.
 const EXCERPT_CHARS: usize = 48;
@@ -31,6 +31,7 @@ fn excerpt(s: &str, max: usize) -> String {
             '\r' if chars.peek() == Some(&'\n') => continue,
             '\n' | '\r' => out.push('⏎'),
             '\t' => out.push('→'),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
             c => out.push(c),
         }
         n += 1;
@@ -89,7 +90,7 @@ pub fn render_text(doc: &Document, opts: TextOptions) -> String {
     let _ = writeln!(
         out,
         "{}: {}, {}{}, {} lines; {}",
-        display_path(&doc.path),
+        escape_controls(&display_path(&doc.path)),
         doc.format.name(),
         doc.encoding,
         if doc.bom { " with BOM" } else { "" },

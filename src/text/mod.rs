@@ -2,12 +2,15 @@
 //! turns byte offsets into lines and columns ([`LineIndex`]), text that maps
 //! back to the bytes it came from ([`MappedText`]), and the adapters that
 //! let miette show a source with character columns ([`CharSource`],
-//! [`Snippet`]).
+//! [`Snippet`]), and the escaping of control characters in what people are
+//! shown.
 
+pub mod escape;
 pub mod position;
 pub mod snippet;
 pub mod span;
 
+pub use escape::{blank_controls, escape_controls};
 pub use position::{LineIndex, Position};
 pub use snippet::{CharSource, Snippet};
 pub use span::{MappedText, SpanMap};

@@ -6,6 +6,7 @@
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
+use super::escape::{blank_controls, escape_controls};
 use super::position::position;
 
 /// Characters of context kept on each side of a span on a long line.
@@ -56,8 +57,10 @@ impl Snippet {
         };
         let at = position(text, ws);
         Snippet {
-            name: name.into(),
-            window: text[ws..we].to_string(),
+            name: escape_controls(&name.into()).into_owned(),
+            // Shown on a terminal: no control character gets through, and
+            // every offset stays where it was.
+            window: blank_controls(&text[ws..we]).into_owned(),
             offset: ws,
             line: at.line - 1,
             column: at.column - 1,
@@ -138,8 +141,13 @@ pub struct CharSource {
 
 impl CharSource {
     pub fn new(name: impl Into<String>, text: std::sync::Arc<String>) -> Self {
+        // Shown on a terminal: the same bytes, with no control character.
+        let text = match blank_controls(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(clean) => std::sync::Arc::new(clean),
+        };
         CharSource {
-            name: name.into(),
+            name: escape_controls(&name.into()).into_owned(),
             text,
         }
     }

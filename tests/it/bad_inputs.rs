@@ -707,3 +707,48 @@ fn configuration_side_files_are_regular_and_bounded() {
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.stderr.contains("not a rule file"), "{}", o.stderr);
 }
+
+#[cfg(unix)]
+#[test]
+fn names_and_text_cannot_inject_commands_into_logs_or_terminals() {
+    let d = project(&[]);
+    let forged = "x\n::error file=forged.md,line=1::FORGED.md";
+    let policy = "# プライバシーポリシー\n\n当社は個人情報を\u{1b}]0;pwned\u{7}適切に取り扱います。\u{1b}[2J\n";
+    std::fs::write(d.path().join(forged), policy).unwrap();
+    std::fs::write(d.path().join("[x](https:evil) <img src=x>.md"), policy).unwrap();
+    for format in ["human", "github", "markdown"] {
+        let o = check(d.path(), &[".", "--format", format]);
+        assert_eq!(o.code, 1, "{format}: {}", o.stderr);
+        for line in o.stdout.lines() {
+            assert!(
+                !line.starts_with("::error file=forged.md"),
+                "{format}: a forged workflow command: {line}"
+            );
+            assert!(
+                format == "github" || !line.starts_with("::"),
+                "{format}: {line}"
+            );
+        }
+        assert!(
+            !o.stdout.contains('\u{1b}') && !o.stdout.contains('\u{7}'),
+            "{format}: {:?}",
+            o.stdout
+        );
+    }
+    let md = check(d.path(), &[".", "--format", "markdown"]).stdout;
+    assert!(
+        md.contains(r"\[x\]\(https:evil\) &lt;img src=x&gt;.md"),
+        "{md}"
+    );
+    let human = check(d.path(), &["."]).stdout;
+    assert!(human.contains(r"x\n::error file=forged.md"), "{human}");
+    let out = Command::cargo_bin("policylint")
+        .unwrap()
+        .current_dir(d.path())
+        .args(["outline", forged])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with(r"x\n::error"), "{text}");
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+}

@@ -1,0 +1,23 @@
+//! Baselines on arbitrary text (a pull request can supply one in CI): no
+//! panic, and a baseline that parses gives each entry at most as often as
+//! it was recorded.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use policylint::engine::baseline::{Baseline, Entry};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(mut b) = Baseline::parse("baseline.json", text) else { return };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else { return };
+    let Some(entries) = v["findings"].as_array() else { return };
+    for e in entries {
+        let Ok(entry) = serde_json::from_value::<Entry>(e.clone()) else { continue };
+        let recorded = entries.iter().filter(|x| *x == e).count();
+        let mut taken = 0;
+        while b.take(&entry) {
+            taken += 1;
+            assert!(taken <= recorded);
+        }
+    }
+});
