@@ -5,7 +5,6 @@
 //! file's part as soon as the files before it are written, then the totals.
 //! Memory does not grow with the corpus.
 
-use std::collections::HashMap;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -23,6 +22,7 @@ use policylint::engine::{Checked, Engine, Printer, entry, valid_file_timeout};
 use policylint::report::{Format, Printed, Report, human};
 use policylint::rules::{Lang, Loader, Severity};
 use policylint::source::walk::WalkItem;
+use policylint::text::escape_controls;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub(crate) enum OutFormat {
@@ -201,7 +201,12 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     if let Some(b) = &baseline {
         engine = engine.with_baseline(b);
     }
-    let items = engine.files(&paths);
+    let mut items = engine.files(&paths);
+    // What this run writes is never read as a policy, and never written
+    // over one.
+    for out in args.output.iter().chain(&args.write_baseline) {
+        guard_output(&mut items, &paths, out)?;
+    }
     let bar = (std::io::stderr().is_terminal() && items.len() > 200).then(|| {
         let b = indicatif::ProgressBar::new(items.len() as u64);
         b.set_style(
@@ -215,17 +220,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         report: &report,
         keep_entries: args.write_baseline.is_some(),
         bar: bar.as_ref(),
-        early: Mutex::new(HashMap::new()),
     };
-    // A report that overwrites one of the documents: check those first, so
-    // that they are read as they were, not as an emptied report.
-    if let Some(out) = &args.output {
-        let mut early = printer.early.lock().unwrap_or_else(|e| e.into_inner());
-        for i in same_file(&items, out) {
-            let part = engine.check_item(&items[i], |c| printer.print_now(&c));
-            early.insert(c_path(&items[i]), part);
-        }
-    }
     let out: Box<dyn Write> = match &args.output {
         Some(p) => match std::fs::File::create(p) {
             Ok(f) => Box::new(BufWriter::with_capacity(1 << 16, f)),
@@ -300,11 +295,6 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     })
 }
 
-/// The path of a walked item as shown.
-fn c_path(item: &WalkItem) -> String {
-    policylint::engine::item_path(item)
-}
-
 /// What a worker keeps of a checked file: its part of the report and the
 /// baseline entries `--write-baseline` needs. The document is dropped.
 struct Done {
@@ -312,18 +302,21 @@ struct Done {
     entries: Vec<Entry>,
 }
 
-/// The report's printer, plus what the command adds: baseline entries, the
-/// progress bar, and the parts printed before the run.
+/// The report's printer, plus what the command adds: baseline entries and
+/// the progress bar.
 struct Cli<'a> {
     report: &'a Report<'a>,
     keep_entries: bool,
     bar: Option<&'a indicatif::ProgressBar>,
-    /// Parts of documents that the report file overwrites, by path.
-    early: Mutex<HashMap<String, Done>>,
 }
 
-impl Cli<'_> {
-    fn print_now(&self, c: &Checked<'_>) -> Done {
+impl Printer for Cli<'_> {
+    type Part = Done;
+
+    fn print(&self, c: &Checked<'_>) -> Done {
+        if let Some(b) = self.bar {
+            b.inc(1);
+        }
         let entries = if self.keep_entries {
             let r = &c.result;
             r.diagnostics
@@ -341,37 +334,52 @@ impl Cli<'_> {
     }
 }
 
-impl Printer for Cli<'_> {
-    type Part = Done;
+/// The heads of what `check` writes (a Markdown, JSON or SARIF report,
+/// GitHub workflow commands, a baseline): a file that starts so is an
+/// earlier report, not a policy.
+const REPORT_HEADS: [&str; 4] = [
+    "## policylint\n",
+    "{\n  \"version\": 1,\n",
+    "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\"",
+    "::",
+];
 
-    fn print(&self, c: &Checked<'_>) -> Done {
-        if let Some(b) = self.bar {
-            b.inc(1);
-        }
-        let early = self
-            .early
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&c.result.path);
-        early.unwrap_or_else(|| self.print_now(c))
-    }
+fn is_report(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut head = [0u8; 80];
+    let n = std::fs::File::open(path)
+        .and_then(|f| f.take(80).read(&mut head))
+        .unwrap_or(0);
+    let head = String::from_utf8_lossy(&head[..n]);
+    n == 0 || REPORT_HEADS.iter().any(|h| head.starts_with(h))
 }
 
-/// The walked files that are `out` (by name first, then by canonical path).
-fn same_file(items: &[WalkItem], out: &Path) -> Vec<usize> {
-    let Ok(target) = out.canonicalize() else {
-        return Vec::new(); // not there yet: no document to protect
-    };
-    let names = [out.file_name(), target.file_name()];
-    items
-        .iter()
-        .enumerate()
-        .filter(|(_, item)| match item {
-            WalkItem::File(p) => {
-                names.contains(&p.file_name()) && p.canonicalize().is_ok_and(|c| c == target)
+/// A file this run writes (`--output`, `--write-baseline`) among the
+/// documents it reads: an earlier report found by the walk is left out (a
+/// report is not a policy); a document, or a file named on the command
+/// line, is refused rather than overwritten. Files are compared by identity
+/// (device and inode), not by name.
+fn guard_output(items: &mut Vec<WalkItem>, paths: &[PathBuf], out: &Path) -> Result<(), Error> {
+    if !out.exists() {
+        return Ok(()); // written after the walk: not among the documents
+    }
+    let name = out.file_name();
+    let same = |p: &Path| p.file_name() == name && same_file::is_same_file(p, out).unwrap_or(false);
+    let mut refused = None;
+    items.retain(|item| match item {
+        WalkItem::File(p) if same(p) => {
+            if paths.iter().any(|given| same(given)) || !is_report(p) {
+                refused = Some(p.clone());
             }
-            WalkItem::Error(..) => false,
-        })
-        .map(|(i, _)| i)
-        .collect()
+            false
+        }
+        _ => true,
+    });
+    match refused {
+        Some(p) => Err(Error::Usage(format!(
+            "error: {} is one of the documents being checked; write the report elsewhere\n",
+            escape_controls(&p.display().to_string())
+        ))),
+        None => Ok(()),
+    }
 }

@@ -629,29 +629,50 @@ fn an_unwritable_output_is_an_io_error() {
     );
 }
 
-/// A report written over one of the documents it checks: the document is
-/// checked as it was, as when the report was written at the end.
+/// A report is never written over a document being checked (named or
+/// found by the walk), and a report written into the tree is not read as a
+/// policy by the next run.
 #[test]
-fn a_report_over_a_checked_document_sees_the_document() {
+fn a_report_is_never_written_over_a_checked_document() {
     let d = project();
-    let before = check_in(d.path(), &["docs", "--format", "markdown", "--lang", "en"]);
-    let out = check_in(
-        d.path(),
-        &[
-            "docs",
-            "--format",
-            "markdown",
-            "--lang",
-            "en",
-            "--output",
-            "docs/bad.md",
-        ],
-    );
-    assert_eq!(out.code, before.code);
+    let bad = std::fs::read_to_string(d.path().join("docs/bad.md")).unwrap();
+    for args in [
+        &["docs", "--output", "docs/bad.md"][..],
+        &["docs/bad.md", "--output", "docs/bad.md"],
+        &["docs", "--write-baseline", "docs/bad.md"],
+        &["docs", "--output", "./docs/../docs/bad.md"],
+    ] {
+        let out = check_in(d.path(), args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("one of the documents being checked"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(
+            std::fs::read_to_string(d.path().join("docs/bad.md")).unwrap(),
+            bad
+        );
+    }
+    let args = [
+        "docs",
+        "--format",
+        "markdown",
+        "--lang",
+        "en",
+        "--output",
+        "docs/report.md",
+    ];
+    let first = check_in(d.path(), &args);
+    assert_eq!(first.code, 1, "{}", first.stderr);
+    let report = std::fs::read_to_string(d.path().join("docs/report.md")).unwrap();
+    let second = check_in(d.path(), &args);
+    assert_eq!(second.code, 1, "{}", second.stderr);
     assert_eq!(
-        std::fs::read_to_string(d.path().join("docs/bad.md")).unwrap(),
-        before.stdout
+        std::fs::read_to_string(d.path().join("docs/report.md")).unwrap(),
+        report
     );
+    assert!(!report.contains("report.md"), "{report}");
 }
 
 #[test]
