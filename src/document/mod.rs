@@ -171,7 +171,9 @@ impl Document {
 
 fn decode_error(path: &Path, bytes: &[u8], e: DecodeError) -> LoadError {
     let file_at = match &e {
-        DecodeError::Binary { offset } | DecodeError::Invalid { offset, .. } => *offset,
+        DecodeError::Binary { offset }
+        | DecodeError::Invalid { offset, .. }
+        | DecodeError::Nul { offset } => *offset,
         DecodeError::Utf16WithoutBom { .. } => 0,
     };
     // Decode the valid prefix exactly so that the offset in `lossy` is right.

@@ -345,7 +345,7 @@ fn not_loaded(path: String, e: &LoadError) -> FileResult {
         } => {
             let p = LineIndex::new(lossy).position(lossy, *at);
             let offset = match source {
-                DecodeError::Invalid { offset, .. } => *offset,
+                DecodeError::Invalid { offset, .. } | DecodeError::Nul { offset } => *offset,
                 _ => 0,
             };
             Pos {

@@ -31,6 +31,14 @@ fn prop(s: &str) -> String {
 /// The workflow commands of one file's active findings.
 pub(super) fn render_file(r: &FileResult, texts: &Texts<'_>) -> String {
     let mut out = String::new();
+    if let Some(reason) = &r.skipped {
+        let _ = writeln!(
+            out,
+            "::notice file={},title=policylint/skipped::{}",
+            prop(&r.path),
+            data(&format!("{reason}; not checked"))
+        );
+    }
     for d in r.diagnostics.iter().filter(|d| d.active()) {
         let level = match d.severity {
             Severity::Error => "error",

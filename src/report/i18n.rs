@@ -268,9 +268,13 @@ impl<'a> Texts<'a> {
     /// The counts under the Markdown table.
     pub fn markdown_tail(&self, t: &Totals) -> String {
         let (files, e, w, i) = (t.files, t.error, t.warning, t.info);
+        let skipped = match t.skipped {
+            0 => String::new(),
+            n => self.ja_en(format!("（{n}件スキップ）"), format!(" ({n} skipped)")),
+        };
         self.ja_en(
-            format!("\n{files}ファイル: エラー{e}件、警告{w}件、情報{i}件\n"),
-            format!("\n{files} files: {e} errors, {w} warnings, {i} info\n"),
+            format!("\n{files}ファイル{skipped}: エラー{e}件、警告{w}件、情報{i}件\n"),
+            format!("\n{files} files{skipped}: {e} errors, {w} warnings, {i} info\n"),
         )
     }
 }

@@ -27,13 +27,11 @@ pub fn render(err: &LoadError, color: bool) -> String {
     match err {
         LoadError::Decode {
             path,
-            source:
-                source @ DecodeError::Invalid {
-                    encoding, offset, ..
-                },
+            source,
             lossy,
             at,
-        } => {
+        } if source.located().is_some() => {
+            let (encoding, offset) = source.located().unwrap_or(("UTF-8", 0));
             let name = escape_controls(&path.display().to_string()).into_owned();
             let ix = LineIndex::new(lossy);
             let pos = ix.position(lossy, *at);
@@ -46,8 +44,11 @@ pub fn render(err: &LoadError, color: bool) -> String {
                 message: format!("{name}:{}:{}: {source}", pos.line, pos.column),
                 src: Snippet::new(name.clone(), lossy, *at..*at + span_len),
                 at: SourceSpan::new((*at).into(), span_len),
-                label: format!("not valid {encoding} (file byte {offset})"),
-                help: Some(if *encoding == "UTF-8" {
+                label: match source {
+                    DecodeError::Nul { .. } => format!("a NUL byte (file byte {offset})"),
+                    _ => format!("not valid {encoding} (file byte {offset})"),
+                },
+                help: Some(if encoding == "UTF-8" {
                     "the file is UTF-8 up to here; fix or remove the broken bytes, or re-save the whole file as UTF-8".into()
                 } else {
                     format!(

@@ -46,6 +46,14 @@ pub(super) fn frame(texts: &Texts<'_>) -> Frame {
 /// The table rows of one file's active findings.
 pub(super) fn rows(r: &FileResult, texts: &Texts<'_>) -> String {
     let mut out = String::new();
+    if let Some(reason) = &r.skipped {
+        let _ = writeln!(
+            out,
+            "| {} | | skipped | `policylint/skipped` | {} |",
+            cell(&r.path),
+            cell(&format!("{reason}; not checked"))
+        );
+    }
     for d in r.diagnostics.iter().filter(|d| d.active()) {
         let _ = writeln!(
             out,

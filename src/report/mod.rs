@@ -48,6 +48,8 @@ pub struct Printed {
     pub totals: Totals,
     /// Its entry in the JSON report's `files`.
     file: Option<json::FileEntry>,
+    /// A skipped file's notification in the SARIF log.
+    notice: Option<serde_json::Value>,
 }
 
 impl<'a> Report<'a> {
@@ -76,6 +78,7 @@ impl<'a> Report<'a> {
             writer: Writer::new(out, frame),
             totals: Totals::default(),
             files: Vec::new(),
+            notices: Vec::new(),
         }
     }
 
@@ -119,6 +122,7 @@ impl Printer for Report<'_> {
             text,
             totals: Totals::of(r),
             file: matches!(self.format, Format::Json).then(|| json::FileEntry::of(r)),
+            notice: self.sarif.as_ref().and_then(|log| log.notice(r)),
         }
     }
 }
@@ -129,6 +133,7 @@ pub struct ReportWriter<'r, 'a, W: Write> {
     writer: Writer<W>,
     totals: Totals,
     files: Vec<json::FileEntry>,
+    notices: Vec<serde_json::Value>,
 }
 
 impl<W: Write> ReportWriter<'_, '_, W> {
@@ -150,10 +155,11 @@ impl<W: Write> ReportWriter<'_, '_, W> {
             writer,
             totals,
             files,
+            notices,
         } = self;
         writer.finish(|out| match (report.format, &report.sarif) {
             (Format::Json, _) => json::write_tail(out, &files, &totals),
-            (Format::Sarif, Some(log)) => out.write_all(log.tail().as_bytes()),
+            (Format::Sarif, Some(log)) => out.write_all(log.tail_with(notices).as_bytes()),
             (Format::Markdown, _) => {
                 out.write_all(markdown::tail(&totals, &report.texts).as_bytes())
             }
@@ -168,6 +174,7 @@ impl<W: Write> Sink<Printed> for ReportWriter<'_, '_, W> {
         self.writer.file(&part.text)?;
         self.totals.merge(&part.totals);
         self.files.extend(part.file);
+        self.notices.extend(part.notice);
         Ok(())
     }
 }

@@ -245,9 +245,34 @@ impl<'a> Log<'a> {
         out
     }
 
-    /// What follows the results: the tool and the rest of the log.
-    pub(super) fn tail(&self) -> &str {
-        &self.tail
+    /// A skipped file, as a tool execution notification: code scanning
+    /// shows that it was not checked.
+    pub(super) fn notice(&self, r: &FileResult) -> Option<Value> {
+        let reason = r.skipped.as_ref()?;
+        Some(json!({
+            "level": "warning",
+            "descriptor": { "id": "policylint/skipped" },
+            "message": { "text": format!("{}: {reason}; not checked", r.path) },
+            "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&r.path) } } }],
+        }))
+    }
+
+    /// What follows the results when files were skipped: the run's
+    /// invocation with a notification for each, then the rest of the log.
+    pub(super) fn tail_with(&self, notices: Vec<Value>) -> String {
+        if notices.is_empty() {
+            return self.tail.clone();
+        }
+        let invocations = json!([{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": notices,
+        }]);
+        let text = serde_json::to_string_pretty(&invocations).unwrap_or_default();
+        format!(
+            ",\n      \"invocations\": {}{}",
+            indent(&text, "      ").trim_start(),
+            self.tail
+        )
     }
 }
 
@@ -265,7 +290,7 @@ mod tests {
             w.file(&log.results(r)).unwrap();
         }
         let out = w
-            .finish(|out| std::io::Write::write_all(out, log.tail().as_bytes()))
+            .finish(|out| std::io::Write::write_all(out, log.tail_with(Vec::new()).as_bytes()))
             .unwrap();
         String::from_utf8(out).unwrap()
     }

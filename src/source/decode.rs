@@ -43,6 +43,23 @@ pub enum DecodeError {
         offset: usize,
         len: usize,
     },
+    /// A stray NUL in a file that is otherwise UTF-8 text: a broken file to
+    /// fix, not a binary one to skip.
+    #[error("NUL byte at byte offset {offset} in a UTF-8 text file")]
+    Nul { offset: usize },
+}
+
+impl DecodeError {
+    /// The encoding and file offset of a problem at one place in the file.
+    pub fn located(&self) -> Option<(&'static str, usize)> {
+        match self {
+            DecodeError::Invalid {
+                encoding, offset, ..
+            } => Some((encoding, *offset)),
+            DecodeError::Nul { offset } => Some(("UTF-8", *offset)),
+            _ => None,
+        }
+    }
 }
 
 /// Detect the encoding of `bytes` and decode them strictly.
@@ -55,10 +72,18 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         return decode_strict(bytes, encoding, bom_len);
     }
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        // Valid UTF-8 text with a stray NUL is UTF-8 (UTF-16 Japanese is
+        // almost never valid UTF-8, and UTF-8 Japanese can read as UTF-16).
+        if stray_nul_in_text(bytes) {
+            return Err(DecodeError::Nul { offset: nul });
+        }
         return Err(match utf16_without_bom(bytes) {
             Some(endian) => DecodeError::Utf16WithoutBom { endian },
             None => DecodeError::Binary { offset: nul },
         });
+    }
+    if let Some(endian) = japanese_utf16_without_nul(bytes) {
+        return Err(DecodeError::Utf16WithoutBom { endian });
     }
     match std::str::from_utf8(bytes) {
         // ISO-2022-JP is 7-bit, so it always passes as UTF-8; its escape
@@ -142,6 +167,51 @@ fn looks_like_iso_2022_jp(bytes: &[u8]) -> bool {
             .any(|w| JIS_ESCAPES.iter().any(|escape| w == escape.as_slice()))
 }
 
+/// At most this many NULs make a UTF-8 text file broken rather than binary.
+const STRAY_NULS: usize = 4;
+
+/// Whether the NULs in `bytes` are a few strays in UTF-8 text: at most
+/// [`STRAY_NULS`] of them, the rest valid UTF-8 with no other control
+/// characters than whitespace.
+fn stray_nul_in_text(bytes: &[u8]) -> bool {
+    let nuls = memchr::memchr_iter(0, bytes).take(STRAY_NULS + 1).count();
+    nuls <= STRAY_NULS
+        && bytes.len() >= 32
+        && std::str::from_utf8(bytes).is_ok_and(|t| {
+            t.chars()
+                .filter(|&c| c != '\0')
+                .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\x0C'))
+        })
+}
+
+/// Japanese UTF-16 with no ASCII at all has no NUL byte to give it away:
+/// when the file is not UTF-8 and reads as clean text made mostly of kana,
+/// kanji and Japanese punctuation in one byte order, it is UTF-16 without a
+/// BOM (Shift_JIS or EUC-JP would not read so).
+fn japanese_utf16_without_nul(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.len() < 8 || bytes.len() % 2 != 0 || std::str::from_utf8(bytes).is_ok() {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(UTF16_SAMPLE) & !1];
+    let whole = sample.len() == bytes.len();
+    [("LE", UTF_16LE), ("BE", UTF_16BE)]
+        .into_iter()
+        .find(|(_, enc)| {
+            let mut decoder = enc.new_decoder_without_bom_handling();
+            let mut text = String::new();
+            let (result, _) = feed(&mut decoder, sample, &mut text, whole);
+            let total = text.chars().count();
+            let japanese = text
+                .chars()
+                .filter(
+                    |&c| matches!(c as u32, 0x3000..=0x30FF | 0x4E00..=0x9FFF | 0xFF01..=0xFF9F),
+                )
+                .count();
+            result == DecoderResult::InputEmpty && total > 0 && japanese * 10 >= total * 8
+        })
+        .map(|(endian, _)| endian)
+}
+
 /// How much of the file is examined for BOM-less UTF-16.
 const UTF16_SAMPLE: usize = 4096;
 
@@ -166,17 +236,42 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static str> {
         ("BE", UTF_16BE, even)
     };
     let pairs = sample.len() / 2;
-    if pairs == 0 || dominant * 10 < nuls * 9 {
+    if pairs == 0 {
         return None;
     }
-    if pairs_with_nul * 4 > pairs {
+    let one_sided = dominant * 10 >= nuls * 9;
+    if one_sided && pairs_with_nul * 4 > pairs {
         return Some(endian);
     }
     // Japanese UTF-16 has NULs only in its (few) ASCII characters, so fewer
     // pairs have one. Still call it UTF-16 when every NUL is on one side and
     // the sample reads as clean text in that byte order.
     let whole_file = sample.len() == bytes.len();
-    (dominant == nuls && is_clean_utf16(sample, encoding, whole_file)).then_some(endian)
+    if one_sided && dominant == nuls && is_clean_utf16(sample, encoding, whole_file) {
+        return Some(endian);
+    }
+    // NULs on both sides: Japanese text with both ASCII (0A 00) and the
+    // ideographic space U+3000 (00 30). Whichever order reads as clean text.
+    [("LE", UTF_16LE), ("BE", UTF_16BE)]
+        .into_iter()
+        .find(|(_, enc)| is_clean_utf16(sample, enc, whole_file) && mostly_text(sample, enc))
+        .map(|(endian, _)| endian)
+}
+
+/// Whether `sample` in `encoding` is mostly letters, kana and kanji (not
+/// binary that happens to decode).
+fn mostly_text(sample: &[u8], encoding: &'static Encoding) -> bool {
+    let (text, _) = encoding.decode_without_bom_handling(sample);
+    let total = text.chars().count();
+    let letters = text
+        .chars()
+        .filter(|&c| {
+            c.is_ascii_graphic()
+                || c.is_whitespace()
+                || matches!(c as u32, 0x3000..=0x30FF | 0x4E00..=0x9FFF | 0xFF01..=0xFF9F)
+        })
+        .count();
+    total > 0 && letters * 10 >= total * 9
 }
 
 /// Whether `sample` decodes as `encoding` without errors and without
@@ -849,6 +944,46 @@ mod tests {
             .flat_map(u16::to_be_bytes)
             .collect();
         assert_eq!(err(&be), (DecodeError::Utf16WithoutBom { endian: "BE" }));
+    }
+
+    #[test]
+    fn a_stray_nul_in_utf8_text_is_located_not_binary() {
+        let mut bytes = "プライバシーポリシー\n当社は個人情報を取り扱います。\n"
+            .as_bytes()
+            .to_vec();
+        bytes.insert(31, 0);
+        assert_eq!(err(&bytes), DecodeError::Nul { offset: 31 });
+        assert_eq!(
+            DecodeError::Nul { offset: 31 }.located(),
+            Some(("UTF-8", 31))
+        );
+        // Many NULs, or other control bytes: binary.
+        let many = [b"text".as_slice(), &[0; 8], b"more"].concat();
+        assert!(matches!(err(&many), DecodeError::Binary { .. }));
+        let png = b"\x89PNG\r\n\x1A\n\0\0\0\rIHDR";
+        assert!(matches!(err(png), DecodeError::Binary { offset: 8 }));
+    }
+
+    #[test]
+    fn japanese_utf16_with_nuls_on_both_sides_or_none() {
+        // U+3000 is 00 30 in LE, "\n" is 0A 00: NULs on both sides.
+        let text = "個人情報保護方針\n\u{3000}当社は、以下のとおり定めます。\n第1条\u{3000}目的\n";
+        for bytes in [
+            text.encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>(),
+            text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+        ] {
+            assert!(
+                matches!(err(&bytes), DecodeError::Utf16WithoutBom { .. }),
+                "{bytes:?}"
+            );
+        }
+        // No ASCII at all: no NUL byte anywhere.
+        let pure = "個人情報の取扱いについて当社は適切に管理します";
+        let le: Vec<u8> = pure.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert!(!le.contains(&0));
+        assert_eq!(err(&le), DecodeError::Utf16WithoutBom { endian: "LE" });
     }
 
     #[test]

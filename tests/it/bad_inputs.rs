@@ -752,3 +752,104 @@ fn names_and_text_cannot_inject_commands_into_logs_or_terminals() {
     assert!(text.starts_with(r"x\n::error"), "{text}");
     assert!(!text.contains('\u{1b}'), "{text:?}");
 }
+
+#[test]
+fn skipped_files_are_named_in_every_format_and_can_fail_the_run() {
+    let d = project(&[("logo.png", &bad("binary.png"))]);
+    std::fs::write(d.path().join("empty.md"), "").unwrap();
+    let names = ["logo.png", "empty.md"];
+    let o = check(
+        d.path(),
+        &["control.md", "logo.png", "empty.md", "--format", "sarif"],
+    );
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
+    let notes = &v["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    for n in names {
+        assert!(
+            notes
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == n),
+            "sarif: {n}: {notes}"
+        );
+    }
+    let gh = check(
+        d.path(),
+        &["control.md", "logo.png", "empty.md", "--format", "github"],
+    )
+    .stdout;
+    let md = check(
+        d.path(),
+        &[
+            "control.md",
+            "logo.png",
+            "empty.md",
+            "--format",
+            "markdown",
+            "--lang",
+            "en",
+        ],
+    )
+    .stdout;
+    for n in names {
+        assert!(
+            gh.contains(&format!("::notice file={n},title=policylint/skipped::")),
+            "{gh}"
+        );
+        assert!(
+            md.contains(&format!("| {n} | | skipped | `policylint/skipped` |")),
+            "{md}"
+        );
+    }
+    assert!(md.contains("3 files (2 skipped):"), "{md}");
+    assert_eq!(check(d.path(), &["logo.png", "empty.md"]).code, 0);
+    let o = check(d.path(), &["logo.png", "empty.md", "--fail-on-skip"]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+}
+
+#[test]
+fn utf16_japanese_and_a_stray_nul_are_not_taken_for_binary() {
+    let d = project(&[]);
+    let text = "個人情報保護方針\n\u{3000}当社は、以下のとおり定めます。\n";
+    let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    std::fs::write(d.path().join("u16.txt"), le).unwrap();
+    let mut nul = "プライバシーポリシー\n当社は個人情報を取り扱います。\n"
+        .as_bytes()
+        .to_vec();
+    nul.insert(31, 0);
+    std::fs::write(d.path().join("nul.txt"), nul).unwrap();
+    let o = check(d.path(), &["u16.txt", "nul.txt", "--format", "json"]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    let v = json(&o);
+    assert!(
+        skipped(&v, "u16.txt").is_none() && skipped(&v, "nul.txt").is_none(),
+        "{v}"
+    );
+    let u = diag(&v, "u16.txt", "policylint/input").unwrap();
+    assert!(
+        u["message"]
+            .as_str()
+            .unwrap()
+            .contains("UTF-16LE without a byte-order mark"),
+        "{u}"
+    );
+    let n = diag(&v, "nul.txt", "policylint/input").unwrap();
+    assert!(
+        n["message"]
+            .as_str()
+            .unwrap()
+            .contains("NUL byte at byte offset 31"),
+        "{n}"
+    );
+    assert_eq!(
+        (n["start"]["line"].as_u64(), n["start"]["offset"].as_u64()),
+        (Some(2), Some(31)),
+        "{n}"
+    );
+    let human = check(d.path(), &["nul.txt"]).stdout;
+    assert!(
+        human.contains("nul.txt:2:1") && human.contains("a NUL byte (file byte 31)"),
+        "{human}"
+    );
+}
