@@ -189,7 +189,7 @@ fn stray_nul_in_text(bytes: &[u8]) -> bool {
 /// kanji and Japanese punctuation in one byte order, it is UTF-16 without a
 /// BOM (Shift_JIS or EUC-JP would not read so).
 fn japanese_utf16_without_nul(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.len() < 8 || bytes.len() % 2 != 0 || std::str::from_utf8(bytes).is_ok() {
+    if bytes.len() < 8 || !bytes.len().is_multiple_of(2) || std::str::from_utf8(bytes).is_ok() {
         return None;
     }
     let sample = &bytes[..bytes.len().min(UTF16_SAMPLE) & !1];
