@@ -68,7 +68,8 @@ pub fn render(err: &LoadError, color: bool) -> String {
             }
             out
         }
-        e if e.is_skip() => format!("note: {}\n", escape_controls(&e.to_string())),
+        e @ LoadError::Empty { .. } => format!("note: {}\n", escape_controls(&e.to_string())),
+        e if e.is_skip() => format!("note: {}; skipped\n", escape_controls(&e.to_string())),
         LoadError::Read(ReadError::NotFound { .. } | ReadError::IsDirectory { .. }) => {
             format!("error: {}\n", escape_controls(&err.to_string()))
         }

@@ -31,7 +31,7 @@ pub struct Decoded {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
     /// NUL bytes and no UTF-16 BOM: a binary file. `offset` = first NUL.
-    #[error("binary file (NUL byte at offset {offset}); skipped")]
+    #[error("binary file (NUL byte at offset {offset})")]
     Binary { offset: usize },
     /// Looks like UTF-16 text (NULs in every other byte) but has no BOM.
     #[error("looks like UTF-16{endian} without a byte-order mark; save it as UTF-8 or add a BOM")]

@@ -37,7 +37,7 @@ pub enum ReadError {
     NotAFile { path: PathBuf },
     #[error("{path}: permission denied")]
     PermissionDenied { path: PathBuf },
-    #[error("{path}: file is {size} bytes, over the limit of {limit} bytes; skipped")]
+    #[error("{path}: file is {size} bytes, over the limit of {limit} bytes")]
     TooLarge {
         path: PathBuf,
         size: u64,

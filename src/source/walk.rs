@@ -39,6 +39,29 @@ fn describe(e: &ignore::Error) -> String {
     }
 }
 
+/// Whether following `path` loops (a link to itself, or links in a
+/// circle), as opposed to ending at nothing.
+fn is_loop(path: &Path) -> bool {
+    // Follow the links by hand (the kernel's ELOOP has no stable io::ErrorKind):
+    // a link met twice, or more hops than the kernel allows, is a loop.
+    let mut seen = std::collections::HashSet::new();
+    let mut at = path.to_path_buf();
+    for _ in 0..40 {
+        let Ok(target) = std::fs::read_link(&at) else {
+            return false; // not a link: the chain ends (at nothing)
+        };
+        let next = match at.parent() {
+            Some(dir) if target.is_relative() => dir.join(target),
+            _ => target,
+        };
+        if !seen.insert(next.clone()) {
+            return true;
+        }
+        at = next;
+    }
+    true
+}
+
 fn error_path(e: &ignore::Error, fallback: &Path) -> PathBuf {
     match e {
         ignore::Error::WithPath { path, .. } => path.clone(),
@@ -126,10 +149,12 @@ pub fn walk(paths: &[PathBuf], include: &[String], exclude: &[String]) -> Vec<Wa
                             files.push(e.into_path());
                         }
                     } else if e.file_type().is_none_or(|t| t.is_symlink()) && !e.path().exists() {
-                        errors.push(WalkItem::Error(
-                            e.into_path(),
-                            "broken symlink; skipped".into(),
-                        ));
+                        let msg = if is_loop(e.path()) {
+                            "symlink loop (the link leads back to itself); not followed"
+                        } else {
+                            "broken symlink; skipped"
+                        };
+                        errors.push(WalkItem::Error(e.into_path(), msg.into()));
                     }
                 }
                 Err(e) => {
@@ -138,7 +163,9 @@ pub fn walk(paths: &[PathBuf], include: &[String], exclude: &[String]) -> Vec<Wa
                         .symlink_metadata()
                         .is_ok_and(|m| m.file_type().is_symlink())
                         && !path.exists();
-                    let msg = if dangling {
+                    let msg = if dangling && is_loop(&path) {
+                        "symlink loop (the link leads back to itself); not followed".to_string()
+                    } else if dangling {
                         "broken symlink (its target does not exist); skipped".to_string()
                     } else {
                         describe(&e)

@@ -161,6 +161,25 @@ impl SourceCode for CharSource {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let text: &'a str = self.text.as_str();
+        // A long line (a minified rule, a 200 KB line of TOML) is shown as a
+        // window around the span, like a document's, with true positions.
+        let lo = floor_char(text, span.offset().min(text.len()));
+        let hi = floor_char(text, (span.offset() + span.len()).min(text.len()).max(lo));
+        let ls = text[..lo].rfind('\n').map_or(0, |i| i + 1);
+        let le = text[hi..].find('\n').map_or(text.len(), |i| hi + i);
+        if le - ls > SHORT_LINE && !text[lo..hi].contains('\n') {
+            let ws = back_chars(text, lo, CONTEXT_CHARS).max(ls);
+            let we = fwd_chars(text, hi, CONTEXT_CHARS).min(le);
+            let at = position(text, ws);
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.clone(),
+                &text.as_bytes()[ws..we],
+                SourceSpan::new(ws.into(), we - ws),
+                at.line - 1,
+                at.column - 1,
+                1,
+            )));
+        }
         let inner = text.read_span(span, context_lines_before, context_lines_after)?;
         let column = position(text, inner.span().offset()).column - 1;
         Ok(Box::new(MietteSpanContents::new_named(
@@ -197,6 +216,24 @@ mod tests {
         let at = text.find('X').unwrap();
         let c = src.read_span(&SourceSpan::new(at.into(), 1), 0, 0).unwrap();
         assert_eq!((c.line(), c.column()), (1, 3));
+    }
+
+    #[test]
+    fn char_source_windows_long_lines() {
+        let text = std::sync::Arc::new(format!(
+            "一行目\n{}X{}\n",
+            "あ".repeat(100_000),
+            "い".repeat(100_000)
+        ));
+        let src = CharSource::new("big.toml", text.clone());
+        let at = text.find('X').unwrap();
+        let c = src.read_span(&SourceSpan::new(at.into(), 1), 1, 1).unwrap();
+        assert!(c.data().len() < 1000, "a window, not the line");
+        assert_eq!((c.line(), c.column()), (1, 100_000 - CONTEXT_CHARS));
+        assert_eq!(
+            c.span().offset() + c.data().len(),
+            at + 1 + CONTEXT_CHARS * 3
+        );
     }
 
     #[test]

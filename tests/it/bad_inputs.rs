@@ -83,7 +83,7 @@ fn binary_file_is_skipped_with_a_note() {
     let v = json(&check(d.path(), &[".", "logo.png", "--format", "json"]));
     assert_eq!(
         skipped(&v, "logo.png"),
-        Some("binary file (NUL byte at offset 8); skipped")
+        Some("binary file (NUL byte at offset 8)")
     );
     control_checked(&v);
     let o = check(d.path(), &["logo.png"]);
@@ -216,6 +216,9 @@ fn symlink_loop_and_dangling_symlink() {
     std::fs::create_dir(d.path().join("sub")).unwrap();
     std::os::unix::fs::symlink(d.path(), d.path().join("sub/loop")).unwrap();
     std::os::unix::fs::symlink(d.path().join("nowhere.md"), d.path().join("dangling.md")).unwrap();
+    // Two links that lead to each other: a loop, not a broken link.
+    std::os::unix::fs::symlink(d.path().join("b.md"), d.path().join("a.md")).unwrap();
+    std::os::unix::fs::symlink(d.path().join("a.md"), d.path().join("b.md")).unwrap();
     let v = json(&check(d.path(), &[".", "--format", "json"]));
     let inputs: Vec<String> = v["diagnostics"]
         .as_array()
@@ -242,6 +245,14 @@ fn symlink_loop_and_dangling_symlink() {
             .any(|m| m.starts_with("dangling.md") && m.contains("broken symlink")),
         "{inputs:?}"
     );
+    for name in ["a.md", "b.md"] {
+        assert!(
+            inputs.iter().any(|m| m.starts_with(name)
+                && m.contains("symlink loop")
+                && !m.contains("broken")),
+            "{inputs:?}"
+        );
+    }
     control_checked(&v);
 }
 
@@ -803,6 +814,12 @@ fn skipped_files_are_named_in_every_format_and_can_fail_the_run() {
         );
     }
     assert!(md.contains("3 files (2 skipped):"), "{md}");
+    let human = check(d.path(), &["logo.png"]).stdout;
+    assert!(
+        human.contains("note: logo.png: binary file (NUL byte at offset 8); skipped\n")
+            && !human.contains("skipped; skipped"),
+        "{human}"
+    );
     assert_eq!(check(d.path(), &["logo.png", "empty.md"]).code, 0);
     let o = check(d.path(), &["logo.png", "empty.md", "--fail-on-skip"]);
     assert_eq!(o.code, 3, "{}", o.stderr);

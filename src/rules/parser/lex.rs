@@ -195,7 +195,11 @@ impl<'a> Reader<'a> {
                     let rest = body.get(k + 1..).unwrap_or("");
                     return Ok((rest, Spanned::new(out, start..self.off(rest))));
                 }
-                '\n' if self.item_header_at(start + 1 + k + 1) => break,
+                '\n' if self.item_header_at(start + 1 + k + 1)
+                    || self.rule_line_at(start + 1 + k + 1) =>
+                {
+                    break;
+                }
                 '\\' => match chars.next() {
                     Some((_, '"')) => out.push('"'),
                     Some((_, '\\')) => out.push('\\'),

@@ -230,6 +230,27 @@ rule demo/joint-use {
         assert_eq!(errors[0].message, "expected a pattern after `ignoring`");
     }
 
+    #[test]
+    fn a_string_left_open_is_reported_at_its_quote() {
+        // The string would otherwise run on to the next `"`, two lines down.
+        let src = "rule t/x {\n  title.ja \"abc\n  severity error\n  message.ja \"m\"\n}\n";
+        let (_, errors) = parse(src);
+        let open = errors
+            .iter()
+            .find(|e| e.kind == RuleErrorKind::UnterminatedString)
+            .expect("an unterminated string");
+        assert_eq!(open.span.start, src.find("\"abc").unwrap());
+        // A help text that goes on over lines is still one string.
+        let ok = "rule t/x {\n  help.en \"Use the name\n  in every place.\"\n  severity error\n}\n";
+        let (_, errors) = parse(ok);
+        assert!(
+            errors
+                .iter()
+                .all(|e| e.kind != RuleErrorKind::UnterminatedString),
+            "{errors:?}"
+        );
+    }
+
     /// Every error of `src`, rendered as a user sees it.
     fn render(src: &str, errors: &[RuleError]) -> String {
         let handler =

@@ -318,6 +318,46 @@ impl<'a> Reader<'a> {
     /// into such a line has lost its closing quote: a line break is allowed
     /// in a string, but without this the string would pair with the next
     /// quote of the file and bury the error under confusing ones.
+    /// Whether the line starting at `at` begins a field or a statement of
+    /// a rule (`severity error`, `message.ja "…"`, `require …`, a lone
+    /// `}`): a `"…"` string running onto it was left open on the line
+    /// before, and is reported at its quote.
+    pub(super) fn rule_line_at(&self, at: usize) -> bool {
+        const STARTS: [&str; 24] = [
+            "title",
+            "title.ja",
+            "title.en",
+            "severity",
+            "cite",
+            "url",
+            "effective",
+            "tags",
+            "message.ja",
+            "message.en",
+            "forbid-message.ja",
+            "forbid-message.en",
+            "reference-message.ja",
+            "reference-message.en",
+            "help.ja",
+            "help.en",
+            "require",
+            "forbid",
+            "reference",
+            "consistent",
+            "anchor",
+            "when",
+            "test",
+            "expect",
+        ];
+        let line = self.rest(self.indent_end(at));
+        let line = line.split('\n').next().unwrap_or("").trim_end();
+        if line == "}" {
+            return true;
+        }
+        let (word, rest) = line.split_once([' ', '\t']).unwrap_or((line, ""));
+        STARTS.contains(&word) && !rest.trim().is_empty()
+    }
+
     pub(super) fn item_header_at(&self, at: usize) -> bool {
         let i = self.rest(self.indent_end(at));
         let term = |i| {
