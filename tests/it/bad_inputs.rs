@@ -870,3 +870,34 @@ fn utf16_japanese_and_a_stray_nul_are_not_taken_for_binary() {
         "{human}"
     );
 }
+
+#[test]
+fn a_file_cut_by_its_time_budget_says_so_in_every_format() {
+    let d = project(&[]);
+    for format in ["human", "json", "sarif", "github", "markdown"] {
+        // The budget covers reading and parsing: it is over before any rule
+        // has run, so no rule reports part of what it would find.
+        let o = check(
+            d.path(),
+            &[
+                "control.md",
+                "--file-timeout",
+                "0.000001",
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(o.code, 1, "{format}: {}", o.stderr);
+        assert!(
+            o.stdout.contains("policylint/timeout"),
+            "{format}: {}",
+            o.stdout
+        );
+        // control.md lacks a complaint window: that finding is not reported.
+        assert!(
+            !o.stdout.contains("appi/complaint-contact"),
+            "{format}: {}",
+            o.stdout
+        );
+    }
+}

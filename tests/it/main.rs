@@ -18,6 +18,7 @@ mod decode;
 mod encodings;
 mod formats;
 mod fuzz_props;
+mod hostile;
 mod layering;
 mod normalize_props;
 mod outline;
