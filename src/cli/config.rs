@@ -18,6 +18,28 @@ use policylint::text::CharSource;
 
 pub(crate) const FILE_NAME: &str = "policylint.toml";
 
+/// Type errors reported at once, at most.
+const MAX_CONFIG_ERRORS: usize = 20;
+
+/// The line holding `span`, if the span is on one line that is a `key =
+/// value` line (not a table header): a line that can be set aside.
+fn key_line(text: &str, span: &std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+    let start = text.get(..span.start)?.rfind('\n').map_or(0, |i| i + 1);
+    let end = text
+        .get(span.start..)?
+        .find('\n')
+        .map_or(text.len(), |i| span.start + i);
+    let line = &text[start..end];
+    (span.end <= end && line.contains('=') && !line.trim_start().starts_with('['))
+        .then_some(start..end)
+}
+
+/// Errors in the order of the file.
+fn by_position(mut errors: Vec<ConfigError>) -> Vec<ConfigError> {
+    errors.sort_by_key(|e| e.span.as_ref().map_or(0, |s| s.start));
+    errors
+}
+
 /// A configuration larger than this is refused (one is a few KB).
 const MAX_CONFIG: u64 = 1024 * 1024;
 
@@ -226,24 +248,43 @@ impl Config {
             text: text.clone(),
             errors: Vec::new(),
         };
-        let raw: RawConfig = match toml::from_str(&text) {
-            Ok(r) => r,
-            Err(e) => {
-                let span = e.span().unwrap_or(0..0);
-                let msg = e.message().to_string();
-                let unknown = msg.starts_with("unknown field");
-                let help = unknown.then(|| {
-                    "the keys policylint.toml accepts are listed in the README (Configuration)"
-                        .to_string()
-                });
-                let label = if unknown {
-                    "not a policylint.toml key"
-                } else {
-                    "here"
-                };
-                b.err(span, msg, label, help);
-                return Err(b.errors);
+        // Each error at once: a key with a wrong type or name is reported and
+        // its line set aside (blanked, so that offsets stay), then the rest
+        // is read again. A syntax error, or one that is not on a single
+        // key's line, ends it.
+        let mut work = text.as_str().to_string();
+        let mut raw = None;
+        for _ in 0..MAX_CONFIG_ERRORS {
+            match toml::from_str::<RawConfig>(&work) {
+                Ok(r) => {
+                    raw = Some(r);
+                    break;
+                }
+                Err(e) => {
+                    let span = e.span().unwrap_or(0..0);
+                    let msg = e.message().to_string();
+                    let unknown = msg.starts_with("unknown field");
+                    let help = unknown.then(|| {
+                        "the keys policylint.toml accepts are listed in the README (Configuration)"
+                            .to_string()
+                    });
+                    let label = if unknown {
+                        "not a policylint.toml key"
+                    } else {
+                        "here"
+                    };
+                    b.err(span.clone(), msg.clone(), label, help);
+                    match key_line(&work, &span) {
+                        Some(line) if unknown || msg.starts_with("invalid") => {
+                            work.replace_range(line.clone(), &" ".repeat(line.len()));
+                        }
+                        _ => break,
+                    }
+                }
             }
+        }
+        let Some(raw) = raw else {
+            return Err(by_position(b.errors));
         };
         let mut c = Config {
             settings: Settings {
@@ -358,7 +399,7 @@ impl Config {
         if b.errors.is_empty() {
             Ok(c)
         } else {
-            Err(b.errors)
+            Err(by_position(b.errors))
         }
     }
 

@@ -907,3 +907,27 @@ fn a_file_cut_by_its_time_budget_says_so_in_every_format() {
         );
     }
 }
+
+#[test]
+fn every_configuration_error_is_reported_at_once_in_file_order() {
+    let d = project(&[]);
+    std::fs::write(
+        d.path().join("policylint.toml"),
+        "lang = 3\nmax-diagnostics = \"many\"\ncolour = true\nfile-timeout = inf\nfail-level = \"fatal\"\n",
+    )
+    .unwrap();
+    let o = check(d.path(), &["control.md"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    let at: Vec<usize> = (1..=5)
+        .map(|line| {
+            o.stderr
+                .find(&format!("policylint.toml:{line}:"))
+                .unwrap_or_else(|| panic!("line {line} not reported: {}", o.stderr))
+        })
+        .collect();
+    assert!(
+        at.windows(2).all(|w| w[0] < w[1]),
+        "in file order: {}",
+        o.stderr
+    );
+}
