@@ -292,21 +292,9 @@ pub fn item_path(item: &WalkItem) -> String {
 
 /// `policylint/input`: a file that could not be read or decoded.
 fn unreadable(path: String, msg: String, at: Pos) -> FileResult {
+    let what = What::Unreadable(msg);
     FileResult {
-        diagnostics: vec![Diag {
-            rule: "policylint/input".into(),
-            severity: Severity::Error,
-            what: What::Unreadable(msg),
-            start: at,
-            end: at,
-            span: 0..0,
-            labels: Vec::new(),
-            missing: Vec::new(),
-            found: Vec::new(),
-            suppressed: None,
-            baselined: false,
-            fingerprint: fingerprint(&["policylint/input", &path]),
-        }],
+        diagnostics: vec![note("policylint/input", Severity::Error, what, at, &path)],
         path,
         format: None,
         encoding: None,
@@ -362,7 +350,11 @@ fn not_loaded(path: String, e: &LoadError) -> FileResult {
 /// A file-level note at the start of the document; `key` tells it from
 /// other notes of the same rule in the fingerprint.
 fn file_note(doc: &Document, rule: &str, severity: Severity, what: What, key: &str) -> Diag {
-    let at = pos(doc, 0);
+    note(rule, severity, what, pos(doc, 0), key)
+}
+
+/// One of policylint's own notes, at one place.
+fn note(rule: &str, severity: Severity, what: What, at: Pos, key: &str) -> Diag {
     Diag {
         rule: rule.into(),
         severity,

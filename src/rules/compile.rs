@@ -46,7 +46,7 @@ fn within(reach: &[PathBuf], path: &Path) -> bool {
     reach.iter().any(|r| path.starts_with(r))
 }
 
-const FIELDS: &[&str] = &[
+pub(super) const FIELDS: &[&str] = &[
     "title",
     "title.ja",
     "title.en",

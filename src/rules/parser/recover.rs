@@ -323,23 +323,7 @@ impl<'a> Reader<'a> {
     /// `}`): a `"…"` string running onto it was left open on the line
     /// before, and is reported at its quote.
     pub(super) fn rule_line_at(&self, at: usize) -> bool {
-        const STARTS: [&str; 24] = [
-            "title",
-            "title.ja",
-            "title.en",
-            "severity",
-            "cite",
-            "url",
-            "effective",
-            "tags",
-            "message.ja",
-            "message.en",
-            "forbid-message.ja",
-            "forbid-message.en",
-            "reference-message.ja",
-            "reference-message.en",
-            "help.ja",
-            "help.en",
+        const STATEMENTS: [&str; 8] = [
             "require",
             "forbid",
             "reference",
@@ -355,7 +339,8 @@ impl<'a> Reader<'a> {
             return true;
         }
         let (word, rest) = line.split_once([' ', '\t']).unwrap_or((line, ""));
-        STARTS.contains(&word) && !rest.trim().is_empty()
+        let starts = STATEMENTS.contains(&word) || crate::rules::compile::FIELDS.contains(&word);
+        starts && !rest.trim().is_empty()
     }
 
     pub(super) fn item_header_at(&self, at: usize) -> bool {
