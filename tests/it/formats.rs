@@ -127,3 +127,52 @@ fn markdown_articles_nest_numbering() {
     .collect();
     assert_eq!(sections, expected);
 }
+
+/// Template code (PHP, Blade, Jinja, Smarty, ERB) is not text: no stray
+/// `>` or `?>` paragraph, and the text around it keeps exact spans.
+#[test]
+fn template_code_is_not_text() {
+    let doc = load("template.html");
+    assert_eq!(doc.format, Format::Html);
+    insta::assert_snapshot!(
+        "template_outline",
+        render_text(&doc, TextOptions::default())
+    );
+    let norm = &doc.norm.text;
+    for code in [
+        "?>",
+        "<?",
+        "@php",
+        "@if",
+        "{%",
+        "$t(",
+        "{$",
+        "<%",
+        "language_attributes",
+    ] {
+        assert!(!norm.contains(code), "{code} reached the text: {norm}");
+    }
+    // The translated string is visible text, at its place in the file.
+    let at = doc.text.find("お客様相談室").unwrap();
+    let node = doc
+        .nodes
+        .iter()
+        .rfind(|n| n.kind.is_leaf_text() && n.src.start <= at && at < n.src.end)
+        .unwrap();
+    assert!(doc.text[node.src.clone()].contains("お客様相談室"));
+    let p = doc.position(at);
+    assert_eq!((p.line, p.column), (11, 30));
+    // The paragraph with PHP in the middle of the name is one paragraph,
+    // starting at its first character.
+    let first = doc
+        .nodes
+        .iter()
+        .find(|n| n.kind == NodeKind::Paragraph && !n.boilerplate)
+        .unwrap();
+    assert_eq!(doc.position(first.src.start).line, 8);
+    assert!(
+        doc.norm.text[first.norm.clone()].starts_with("サンプル商事株式会社(以下"),
+        "{}",
+        &doc.norm.text[first.norm.clone()]
+    );
+}

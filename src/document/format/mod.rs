@@ -8,6 +8,7 @@
 mod html;
 mod markdown;
 mod scraped;
+mod template;
 mod text;
 
 use std::path::Path;
@@ -151,10 +152,12 @@ pub fn looks_like_html(text: &str) -> bool {
 
 /// Extract the blocks of a decoded document.
 pub fn extract(format: Format, text: &str) -> Vec<Block> {
+    // Template code is blanked first (same length, so every span stays
+    // exact): it is not the page's text.
     match format {
         Format::Text => text::extract(text),
-        Format::Markdown => markdown::extract(text),
-        Format::Html => html::extract(text, 0..text.len()),
+        Format::Markdown => markdown::extract(&template::mask(text)),
+        Format::Html => html::extract(&template::mask(text), 0..text.len()),
     }
 }
 
