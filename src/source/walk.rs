@@ -14,6 +14,7 @@ pub const DEFAULT_INCLUDE: &[&str] = &[
     "**/*.markdown",
     "**/*.html",
     "**/*.htm",
+    "**/*.vue",
 ];
 
 /// Per-directory ignore file of policylint (gitignore syntax).

@@ -176,3 +176,20 @@ fn template_code_is_not_text() {
         &doc.norm.text[first.norm.clone()]
     );
 }
+
+/// A Vue single-file component: the top-level <template> is the page, its
+/// `$t('…')` strings are text, the script and style are not.
+#[test]
+fn vue_single_file_component() {
+    let doc = load("privacy.vue");
+    assert_eq!(doc.format, Format::Html);
+    insta::assert_snapshot!("vue_outline", render_text(&doc, TextOptions::default()));
+    let norm = &doc.norm.text;
+    assert!(norm.contains("プライバシーポリシー") && norm.contains("お問い合わせ窓口"));
+    assert!(
+        !norm.contains("export default") && !norm.contains("margin") && !norm.contains("v-for")
+    );
+    let at = doc.text.find("個人情報に関する苦情").unwrap();
+    let p = doc.position(at);
+    assert_eq!((p.line, p.column), (11, 10));
+}

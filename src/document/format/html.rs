@@ -675,6 +675,9 @@ struct Extractor<'w> {
     /// reads as written. Their end tags are often omitted, so this ends at
     /// the next block boundary too.
     ruby: bool,
+    /// Inside a Vue single-file component's top-level <template>: its
+    /// nested <template>s (v-if, v-for groups) are rendered too.
+    vue: bool,
     doc_has_main: bool,
     table: Option<LiveTable>,
     tables: u32,
@@ -692,6 +695,7 @@ impl<'w> Extractor<'w> {
             overflow: Vec::new(),
             skip: None,
             ruby: false,
+            vue: false,
             doc_has_main: false,
             table: None,
             tables: 0,
@@ -843,6 +847,11 @@ impl<'w> Extractor<'w> {
             "rt" | "rp" => {
                 self.ruby = true;
                 return;
+            }
+            // A Vue single-file component: its top-level <template> is the
+            // page (elsewhere a <template>'s content is inert).
+            "template" if (self.vue || self.stack.is_empty()) && !tag.self_closing => {
+                self.vue = true;
             }
             _ if is_skipped(name) => return self.begin_skip(tag),
             _ => {}

@@ -99,7 +99,7 @@ pub fn detect(path: Option<&Path>, text: &str) -> Format {
         .and_then(|e| e.to_str())
         .map(|e| e.to_ascii_lowercase());
     match ext.as_deref() {
-        Some("html" | "htm" | "xhtml") => Format::Html,
+        Some("html" | "htm" | "xhtml" | "vue") => Format::Html,
         Some("md" | "markdown" | "mdown" | "mkd") => Format::Markdown,
         _ => {
             if looks_like_html(text) {
