@@ -203,13 +203,14 @@ impl<'a> Engine<'a> {
         let cap = self.settings.max_diagnostics;
         let more = found.len().saturating_sub(cap);
         found.truncate(cap);
-        let leaves = Leaves::new(doc);
+        // Built once per document, and only when a finding needs it.
+        let leaves = std::cell::OnceCell::new();
         let mut diags: Vec<Diag> = found
             .into_iter()
             .map(|x| match x {
                 Pending::Finding(f, suppressed) => Diag {
                     suppressed,
-                    ..locate(doc, &leaves, f)
+                    ..locate(doc, leaves.get_or_init(|| Leaves::new(doc)), f)
                 },
                 Pending::Unused(i) => unused_suppression(doc, &directives[i]),
             })
