@@ -12,6 +12,7 @@ use miette::{Diagnostic, LabeledSpan, SourceSpan};
 use serde::Deserialize;
 use toml::Spanned;
 
+use policylint::document::Facet;
 use policylint::engine::{Override, RuleSetting, Settings, valid_file_timeout};
 use policylint::rules::{Lang, RuleSet, Severity};
 use policylint::text::CharSource;
@@ -111,6 +112,8 @@ struct RawConfig {
     max_diagnostics: Option<usize>,
     file_timeout: Option<Spanned<f64>>,
     rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    /// Context facets for every file: `operator = "juridical"`.
+    context: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     overrides: Option<Vec<RawOverride>>,
 }
 
@@ -118,7 +121,10 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawOverride {
     paths: Vec<Spanned<String>>,
+    #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    context: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 /// An error in the configuration file.
@@ -182,6 +188,40 @@ impl Builder<'_> {
             span: Some(span),
             source: Some(CharSource::new(self.name, self.text.clone())),
         });
+    }
+
+    /// A `context` table: each key a facet, each value one of its values.
+    fn context(
+        &mut self,
+        table: &BTreeMap<Spanned<String>, Spanned<String>>,
+    ) -> Vec<(Facet, &'static str)> {
+        let mut out = Vec::new();
+        for (k, v) in table {
+            let Some(f) = Facet::parse(k.get_ref()) else {
+                let names: Vec<&str> = Facet::ALL.iter().map(|f| f.name()).collect();
+                self.err(
+                    k.span(),
+                    format!("`{}` is not a context facet", k.get_ref()),
+                    "not a facet",
+                    Some(format!("the facets are {}", names.join(", "))),
+                );
+                continue;
+            };
+            match f.value(v.get_ref()) {
+                Some(val) => out.push((f, val)),
+                None => self.err(
+                    v.span(),
+                    format!("`{}` is not a value of `{}`", v.get_ref(), f.name()),
+                    "not a value of this facet",
+                    Some(format!(
+                        "`{}` is one of: {}",
+                        f.name(),
+                        f.values().join(", ")
+                    )),
+                ),
+            }
+        }
+        out
     }
 
     fn setting(&mut self, v: &Spanned<String>) -> Option<RuleSetting> {
@@ -288,7 +328,14 @@ impl Config {
         };
         let mut c = Config {
             settings: Settings {
-                base_dir: dir.to_path_buf(),
+                // A config named without a folder lives in the working
+                // directory: its parent is "", which globs cannot be
+                // relative to.
+                base_dir: if dir.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    dir.to_path_buf()
+                },
                 ..Settings::default()
             },
             source: Some(text.clone()),
@@ -369,6 +416,9 @@ impl Config {
                 c.settings.rules.insert(k.get_ref().clone(), s);
             }
         }
+        if let Some(t) = &raw.context {
+            c.settings.context = b.context(t);
+        }
         for o in raw.overrides.iter().flatten() {
             let mut gs = GlobSetBuilder::new();
             for p in &o.paths {
@@ -391,8 +441,13 @@ impl Config {
                     rules.insert(k.get_ref().clone(), s);
                 }
             }
+            let context = b.context(&o.context);
             match gs.build() {
-                Ok(globs) => c.settings.overrides.push(Override { globs, rules }),
+                Ok(globs) => c.settings.overrides.push(Override {
+                    globs,
+                    rules,
+                    context,
+                }),
                 Err(e) => b.err(0..0, format!("invalid globs: {e}"), "", None),
             }
         }

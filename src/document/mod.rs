@@ -2,6 +2,7 @@
 //! normalised text, with exact spans throughout; suppression directives are
 //! read here, once.
 
+pub mod context;
 pub(crate) mod directives;
 pub mod format;
 pub(crate) mod heading;
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::source::{self, DecodeError, Decoded, FileOffsets, ReadError};
 use crate::text::{LineIndex, MappedText, Position};
+pub use context::{Context, Facet};
 pub use directives::{Directive, DirectiveKind};
 pub use format::Format;
 pub use structure::{Node, NodeId, NodeKind};
@@ -35,6 +37,9 @@ pub struct Document {
     pub norm: MappedText,
     /// Suppression comments, in order.
     pub directives: Vec<Directive>,
+    /// Who publishes it, what kind of page it is, which service: inferred
+    /// from the text (the configuration may override it).
+    pub context: Context,
 }
 
 /// Why a document could not be loaded.
@@ -112,6 +117,7 @@ impl Document {
         let structure = structure::build(&text, blocks);
         let lines = LineIndex::new(&text);
         let directives = directives::parse(&text, format);
+        let context = context::infer(path, &structure.nodes, &structure.norm);
         Document {
             path: path.to_path_buf(),
             encoding,
@@ -123,6 +129,7 @@ impl Document {
             nodes: structure.nodes,
             norm: structure.norm,
             directives,
+            context,
         }
     }
 

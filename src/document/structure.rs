@@ -67,6 +67,8 @@ pub struct Node {
     pub norm: Range<usize>,
     /// Navigation, header or footer text: ignored by rules by default.
     pub boilerplate: bool,
+    /// Quoted text that is not the policy's own (an appended statute).
+    pub quoted: bool,
     /// Section depth (1 = top level), list item nesting (1 = top level);
     /// 0 for other nodes.
     pub level: u8,
@@ -88,6 +90,7 @@ impl Node {
             src: 0..0,
             norm: 0..0,
             boilerplate: false,
+            quoted: false,
             level: 0,
             family: None,
             number: None,

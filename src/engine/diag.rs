@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use super::finding::{Evidence, FindingKind};
+use crate::document::{Context, Facet};
 use crate::rules::Severity;
 
 /// A position for machines: 1-based line and column (Unicode scalar
@@ -41,6 +42,8 @@ pub enum What {
         kind: FindingKind,
         /// What the span shows (a forbidden phrase, a spelling).
         evidence: Option<Evidence>,
+        /// The severity was capped because of this facet's value.
+        capped: Option<(Facet, &'static str)>,
     },
     /// `policylint/input`: the file could not be read or decoded.
     Unreadable(String),
@@ -96,6 +99,29 @@ pub struct FileResult {
     /// Why the file was not checked (binary, empty, too large), if it was not.
     pub skipped: Option<String>,
     pub diagnostics: Vec<Diag>,
+    /// The context the rules were checked in (inferred, then configured),
+    /// for a checked document.
+    pub context: Option<Context>,
+    /// How many rules applied to the document.
+    pub rules_applied: usize,
+    /// The rules that did not apply, and why.
+    pub skipped_rules: Vec<SkippedRule>,
+}
+
+/// Why a rule was not evaluated on a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SkipReason {
+    /// The document's context has this value of this facet, which the
+    /// rule's `applies` lines do not list.
+    Context(Facet, &'static str),
+    /// The document does not mention what the rule's `when` asks for.
+    NotMentioned,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedRule {
+    pub rule: String,
+    pub reason: SkipReason,
 }
 
 /// Counts over the files of a run (or one file).

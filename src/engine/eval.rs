@@ -5,8 +5,9 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
+use super::diag::{SkipReason, SkippedRule};
 use super::finding::{Evidence, Finding, FindingKind, Label};
-use crate::document::{Document, NodeId, NodeKind};
+use crate::document::{Context, Document, NodeId, NodeKind};
 use crate::pattern::Scan;
 use crate::rules::model::*;
 
@@ -39,6 +40,11 @@ pub struct Evaluator<'a> {
     deadline: std::cell::Cell<Option<std::time::Instant>>,
     /// Set when the deadline passed inside a rule.
     expired: std::cell::Cell<bool>,
+    /// The context rules are checked in (the document's, unless set).
+    context: Context,
+    /// Rules that did not apply, and why; how many did.
+    skipped: std::cell::RefCell<Vec<SkippedRule>>,
+    applied: std::cell::Cell<usize>,
 }
 
 /// Context that flows down the blocks of one rule.
@@ -55,7 +61,7 @@ impl<'a> Evaluator<'a> {
         let mut sentences = Vec::new();
         let mut sections = Vec::new();
         for (i, n) in doc.nodes.iter().enumerate() {
-            if n.kind.is_leaf_text() && n.boilerplate {
+            if n.kind.is_leaf_text() && (n.boilerplate || n.quoted) {
                 boiler.push(n.norm.clone());
             }
             if n.kind == NodeKind::Sentence
@@ -83,7 +89,29 @@ impl<'a> Evaluator<'a> {
             sections,
             deadline: std::cell::Cell::new(None),
             expired: std::cell::Cell::new(false),
+            context: doc.context.clone(),
+            skipped: std::cell::RefCell::new(Vec::new()),
+            applied: std::cell::Cell::new(0),
         }
+    }
+
+    /// Check the rules in this context instead of the inferred one (the
+    /// configuration's, or a test case's `with`).
+    pub fn with_context(mut self, context: Context) -> Self {
+        self.context = context;
+        self
+    }
+
+    /// The rules that did not apply so far, in rule order, and how many did.
+    pub fn applicability(&self) -> (Vec<SkippedRule>, usize) {
+        (self.skipped.borrow().clone(), self.applied.get())
+    }
+
+    fn skip(&self, rule: &Rule, reason: SkipReason) {
+        self.skipped.borrow_mut().push(SkippedRule {
+            rule: rule.id.clone(),
+            reason,
+        });
     }
 
     /// Whether the deadline has passed (checked between rules and inside
@@ -132,6 +160,14 @@ impl<'a> Evaluator<'a> {
 
     /// Findings of one rule.
     pub fn run(&self, rule: &Rule) -> Vec<Finding> {
+        let cap = match rule.applicability(&self.context) {
+            Applicability::Skipped(facet) => {
+                let value = self.context.get(facet).value;
+                self.skip(rule, SkipReason::Context(facet, value));
+                return Vec::new();
+            }
+            Applicability::Applies(cap) => cap,
+        };
         let mut triggers = Vec::new();
         if let Some(t) = &rule.when {
             triggers = self
@@ -142,9 +178,11 @@ impl<'a> Evaluator<'a> {
                 .cloned()
                 .collect();
             if triggers.is_empty() {
+                self.skip(rule, SkipReason::NotMentioned);
                 return Vec::new();
             }
         }
+        self.applied.set(self.applied.get() + 1);
         let mut elements = HashMap::new();
         collect_elements(&rule.body, &mut elements);
         let ctx = Ctx {
@@ -160,6 +198,13 @@ impl<'a> Evaluator<'a> {
         };
         let mut out = Vec::new();
         self.block(&ctx, &rule.body, &root, false, None, &mut out);
+        if let Some((max, facet)) = cap {
+            let value = self.context.get(facet).value;
+            for f in out.iter_mut().filter(|f| f.severity > max) {
+                f.severity = max;
+                f.capped = Some((facet, value));
+            }
+        }
         out
     }
 
@@ -292,7 +337,13 @@ impl<'a> Evaluator<'a> {
     ) {
         let mut present: Vec<(&Element, Range<usize>)> = Vec::new();
         let mut absent: Vec<&Element> = Vec::new();
-        for el in &req.elements {
+        // An element whose condition does not hold in this context is
+        // neither required nor reported.
+        let elements = req
+            .elements
+            .iter()
+            .filter(|e| e.condition.as_ref().is_none_or(|c| c.holds(&self.context)));
+        for el in elements {
             match self.pick(el.expr, inst, boiler) {
                 Some(m) => present.push((el, m.clone())),
                 None => absent.push(el),
@@ -373,6 +424,7 @@ impl<'a> Evaluator<'a> {
             labels,
             missing: missing.iter().map(|e| e.name.clone()).collect(),
             found: present.iter().map(|(e, _)| e.name.clone()).collect(),
+            capped: None,
         });
     }
 
@@ -395,6 +447,7 @@ impl<'a> Evaluator<'a> {
                 labels: Vec::new(),
                 missing: Vec::new(),
                 found: Vec::new(),
+                capped: None,
             });
         }
     }
@@ -471,6 +524,7 @@ impl<'a> Evaluator<'a> {
                 labels,
                 missing: Vec::new(),
                 found: group.iter().map(|&g| name(g)).collect(),
+                capped: None,
             });
         }
     }

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::document::Facet;
 use crate::rules::Severity;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -56,4 +57,7 @@ pub struct Finding {
     /// Names of the elements that were found; for an inconsistent name, its
     /// spellings as written.
     pub found: Vec<String>,
+    /// The rule's severity was capped here because of this facet's value
+    /// (`applies … -> warning`): say why in the report.
+    pub capped: Option<(Facet, &'static str)>,
 }

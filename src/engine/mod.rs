@@ -13,7 +13,7 @@ mod run;
 mod settings;
 pub mod testing;
 
-pub use diag::{Diag, DiagLabel, FileResult, Pos, Totals, What};
+pub use diag::{Diag, DiagLabel, FileResult, Pos, SkipReason, SkippedRule, Totals, What};
 pub use eval::Evaluator;
 pub use finding::{Evidence, Finding, FindingKind, Label};
 pub use run::{Checked, Engine, Printer, Sink, entry, item_path};

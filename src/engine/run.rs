@@ -178,9 +178,12 @@ impl<'a> Engine<'a> {
     /// Check a loaded document; `path` is how it is shown.
     fn check_loaded(&self, p: &Path, path: String, doc: &Document, started: Instant) -> FileResult {
         let deadline = deadline(started, self.settings.file_timeout);
-        let (findings, stopped) = Evaluator::new(self.rules, doc).run_until(deadline);
-        let mut directives = doc.directives.clone();
         let settings = self.settings.for_path(p);
+        let context = settings.context(&doc.context);
+        let eval = Evaluator::new(self.rules, doc).with_context(context.clone());
+        let (findings, stopped) = eval.run_until(deadline);
+        let (skipped_rules, rules_applied) = eval.applicability();
+        let mut directives = doc.directives.clone();
         // Everything reported, in order, before any is located: a file with
         // a million findings locates only the ones it shows (the cap).
         let mut found: Vec<Pending> = Vec::with_capacity(findings.len());
@@ -253,6 +256,9 @@ impl<'a> Engine<'a> {
             encoding: Some(doc.encoding),
             skipped: None,
             diagnostics: diags,
+            context: Some(context),
+            rules_applied,
+            skipped_rules,
         }
     }
 }
@@ -300,6 +306,9 @@ fn unreadable(path: String, msg: String, at: Pos) -> FileResult {
         format: None,
         encoding: None,
         skipped: None,
+        context: None,
+        rules_applied: 0,
+        skipped_rules: Vec::new(),
     }
 }
 
@@ -322,6 +331,9 @@ fn not_loaded(path: String, e: &LoadError) -> FileResult {
             encoding: None,
             skipped: Some(reason),
             diagnostics: Vec::new(),
+            context: None,
+            rules_applied: 0,
+            skipped_rules: Vec::new(),
         };
     }
     let text = e.to_string();
@@ -473,6 +485,7 @@ fn locate(doc: &Document, leaves: &Leaves, f: Finding) -> Diag {
         what: What::Finding {
             kind: f.kind,
             evidence: f.evidence,
+            capped: f.capped,
         },
         start: pos(doc, f.span.start),
         end: pos(doc, f.span.end),

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
 
+use crate::document::context::Inferred;
+use crate::document::{Context, Facet};
 use crate::rules::Severity;
 use crate::source::DEFAULT_MAX_FILE_SIZE;
 use crate::source::walk::DEFAULT_INCLUDE;
@@ -23,6 +25,8 @@ pub enum RuleSetting {
 pub struct Override {
     pub globs: GlobSet,
     pub rules: BTreeMap<String, RuleSetting>,
+    /// Context facets set for these files, over the inferred ones.
+    pub context: Vec<(Facet, &'static str)>,
 }
 
 #[derive(Debug, Clone)]
@@ -41,6 +45,9 @@ pub struct Settings {
     pub rules: BTreeMap<String, RuleSetting>,
     /// …then, in order, for the paths each override matches.
     pub overrides: Vec<Override>,
+    /// Context facets set for every file, over the inferred ones (the
+    /// overrides' come after).
+    pub context: Vec<(Facet, &'static str)>,
     /// Override globs are relative to this directory.
     pub base_dir: PathBuf,
 }
@@ -55,6 +62,7 @@ impl Default for Settings {
             file_timeout: 10.0,
             rules: BTreeMap::new(),
             overrides: Vec::new(),
+            context: Vec::new(),
             base_dir: PathBuf::from("."),
         }
     }
@@ -120,5 +128,16 @@ impl PathSettings<'_> {
             }
         }
         s
+    }
+
+    /// The context a file is checked in: the inferred one, with the facets
+    /// the configuration sets (everywhere, then by path) put over it.
+    pub fn context(&self, inferred: &Context) -> Context {
+        let mut c = inferred.clone();
+        let all = self.settings.context.iter();
+        for &(f, v) in all.chain(self.matching.iter().flat_map(|o| o.context.iter())) {
+            c.set(f, Inferred::config(v));
+        }
+        c
     }
 }

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use super::eval::Evaluator;
 use super::finding::Finding;
-use crate::document::{Document, Format, LoadError};
+use crate::document::context::{Inferred, Source};
+use crate::document::{Context, Document, Facet, Format, LoadError};
 use crate::rules::model::{Expect, Rule, RuleSet, TestCase, TestInput, TestKind};
 use crate::source;
 
@@ -110,6 +111,21 @@ fn meets(doc: &Document, f: &Finding, e: &Expect) -> bool {
 }
 
 /// Run one case of `rule`.
+/// The context a case is checked in: the inferred one, except that a case
+/// is a policy of a covered service unless it says otherwise (`with`), so
+/// that an example sentence is checked at the rule's own severity.
+fn case_context(doc: &Document, case: &TestCase) -> Context {
+    let mut c = doc.context.clone();
+    if c.document.source == Source::Default {
+        c.set(Facet::Document, Inferred::config("policy"));
+    }
+    c.set(Facet::Service, Inferred::config("covered"));
+    for &(f, v) in &case.with {
+        c.set(f, Inferred::config(v));
+    }
+    c
+}
+
 pub fn run_case(set: &RuleSet, rule: &Rule, case: &TestCase, index: usize) -> CaseReport {
     let mut report = CaseReport {
         rule: rule.id.clone(),
@@ -126,7 +142,9 @@ pub fn run_case(set: &RuleSet, rule: &Rule, case: &TestCase, index: usize) -> Ca
             return report;
         }
     };
-    let findings = Evaluator::new(set, &doc).run(rule);
+    let findings = Evaluator::new(set, &doc)
+        .with_context(case_context(&doc, case))
+        .run(rule);
     let mut used = vec![false; findings.len()];
     let mut missing = Vec::new();
     match case.kind {

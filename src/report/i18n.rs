@@ -3,8 +3,9 @@
 //! engine's structured findings), help lines, and the counts. The engine
 //! says nothing in words; printers ask here.
 
-use crate::engine::{Diag, Evidence, Finding, FindingKind, Totals, What};
-use crate::rules::{Lang, Rule, RuleSet};
+use crate::document::Facet;
+use crate::engine::{Diag, Evidence, Finding, FindingKind, SkipReason, Totals, What};
+use crate::rules::{Lang, Rule, RuleSet, Severity};
 
 /// What a diagnostic says, in one language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +45,42 @@ impl<'a> Texts<'a> {
         }
     }
 
+    /// Why a finding is shown at a lower severity than its rule's.
+    pub fn cap_note(&self, facet: Facet, value: &str, severity: Severity) -> String {
+        let sev = severity.name();
+        let f = facet.name();
+        self.ja_en(
+            format!(
+                "この文書の {f} は「{value}」と推定されたため、重大度を {sev} にしています（適用が確かでないため）。policylint.toml の [context] で {f} を指定すると本来の重大度で検査します。"
+            ),
+            format!(
+                "Shown as {sev} because the document's {f} was inferred as `{value}`, so the duty may not apply; set `{f}` under [context] in policylint.toml to check at the rule's own severity."
+            ),
+        )
+    }
+
+    /// Why a rule did not apply to a document.
+    pub fn skip_reason(&self, r: &SkipReason) -> String {
+        match r {
+            SkipReason::Context(f, v) => self.ja_en(
+                format!("{} = {v} には適用されません", f.name()),
+                format!("does not apply where {} = {v}", f.name()),
+            ),
+            SkipReason::NotMentioned => self.ja_en(
+                "文書が該当事項に触れていません",
+                "the document does not mention what the rule is about",
+            ),
+        }
+    }
+
+    /// The one-line note for a document no rule applies to.
+    pub fn no_rule_applies(&self, document: &str) -> String {
+        self.ja_en(
+            format!("適用されるルールがありません（文書の種類: {document}）"),
+            format!("no rule applies to this document (document = {document})"),
+        )
+    }
+
     /// What a diagnostic says.
     pub fn diag(&self, d: &Diag) -> Said {
         let rule = self.rules.rule(&d.rule);
@@ -56,7 +93,11 @@ impl<'a> Texts<'a> {
             url: None,
         };
         match &d.what {
-            What::Finding { kind, evidence } => {
+            What::Finding {
+                kind,
+                evidence,
+                capped,
+            } => {
                 let labels: Vec<&Evidence> = d.labels.iter().map(|l| &l.evidence).collect();
                 let (message, label, labels) =
                     self.finding_parts(rule, &d.rule, *kind, evidence.as_ref(), &labels, &d.missing, &d.found);
@@ -64,9 +105,18 @@ impl<'a> Texts<'a> {
                     message,
                     label,
                     labels,
-                    help: rule
-                        .filter(|r| !r.help.is_empty())
-                        .map(|r| r.help.get(self.lang).to_string()),
+                    help: {
+                        let help = rule
+                            .filter(|r| !r.help.is_empty())
+                            .map(|r| r.help.get(self.lang).to_string());
+                        match capped {
+                            Some((facet, value)) => {
+                                let note = self.cap_note(*facet, value, d.severity);
+                                Some(help.map_or(note.clone(), |h| format!("{h}\n{note}")))
+                            }
+                            None => help,
+                        }
+                    },
                     cite: rule.and_then(|r| r.cite.clone()),
                     url: rule.and_then(|r| r.url.clone()),
                 }

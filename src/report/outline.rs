@@ -4,8 +4,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::document::context::{Inferred, Source};
 use crate::document::heading::Family;
-use crate::document::{Document, Format, NodeId, NodeKind};
+use crate::document::{Context, Document, Facet, Format, NodeId, NodeKind};
 use crate::source::display_path;
 use crate::text::{Position, escape_controls};
 
@@ -97,6 +98,7 @@ pub fn render_text(doc: &Document, opts: TextOptions) -> String {
         doc.position(doc.text.len()).line,
         counts(doc)
     );
+    out.push_str(&context_text(doc, &doc.context));
     // Iterative pre-order walk: depth of nesting never touches the stack.
     let mut stack: Vec<(NodeId, usize)> = vec![(0, 0)];
     while let Some((id, depth)) = stack.pop() {
@@ -175,6 +177,67 @@ pub fn render_text(doc: &Document, opts: TextOptions) -> String {
     out
 }
 
+/// The context lines of a document: each facet's value, where it comes
+/// from, and the words it was read from with their position.
+pub fn context_text(doc: &Document, ctx: &Context) -> String {
+    let mut out = String::new();
+    for (i, f) in Facet::ALL.into_iter().enumerate() {
+        let v = ctx.get(f);
+        let lead = if i == 0 { "context: " } else { "         " };
+        let _ = write!(out, "{lead}{} = {}", f.name(), v.value);
+        match (v.source, v.cue, &v.evidence) {
+            (Source::Text, Some(cue), Some(r)) => {
+                let p = doc.position(r.start);
+                let words = excerpt(&display(doc, &doc.text[r.clone()]), 32);
+                let _ = write!(out, " ({cue} at {}:{} 「{words}」)", p.line, p.column);
+            }
+            (Source::Config, _, _) => out.push_str(" (configuration)"),
+            _ => out.push_str(" (nothing in the text says; default)"),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonFacet {
+    value: &'static str,
+    source: Source,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cue: Option<&'static str>,
+    /// The words the value was read from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<JsonEvidence>,
+}
+
+#[derive(Serialize)]
+struct JsonEvidence {
+    text: String,
+    start: JsonPos,
+    end: JsonPos,
+}
+
+/// A document's context as JSON: each facet's value, its source and cue,
+/// and the evidence with positions (the same in `outline` and `check`).
+pub fn context_json(doc: &Document, ctx: &Context) -> serde_json::Value {
+    let facet = |v: &Inferred| JsonFacet {
+        value: v.value,
+        source: v.source,
+        cue: v.cue,
+        evidence: v.evidence.as_ref().map(|r| JsonEvidence {
+            text: doc.text[r.clone()].to_string(),
+            start: json_pos(doc, doc.position(r.start)),
+            end: json_pos(doc, doc.position(r.end)),
+        }),
+    };
+    let mut map = serde_json::Map::new();
+    for f in Facet::ALL {
+        let v = serde_json::to_value(facet(ctx.get(f))).unwrap_or(serde_json::Value::Null);
+        map.insert(f.name().to_string(), v);
+    }
+    serde_json::Value::Object(map)
+}
+
 #[derive(Serialize)]
 struct JsonPos {
     line: usize,
@@ -221,6 +284,8 @@ struct JsonOutline {
     /// Columns count Unicode scalar values; offsets are bytes of the original file.
     column_unit: &'static str,
     offset_unit: &'static str,
+    /// Who publishes it, what kind of page, which service (see docs/applicability.md).
+    context: serde_json::Value,
     nodes: Vec<JsonNode>,
 }
 
@@ -269,6 +334,7 @@ pub fn to_json(doc: &Document) -> serde_json::Value {
         bom: doc.bom,
         column_unit: "unicode-scalar-value",
         offset_unit: "byte-of-original-file",
+        context: context_json(doc, &doc.context),
         nodes,
     };
     serde_json::to_value(outline).unwrap_or(serde_json::Value::Null)

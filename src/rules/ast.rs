@@ -111,6 +111,8 @@ pub struct RuleDef {
     pub id: Spanned<String>,
     pub fields: Vec<Field>,
     pub when: Option<When>,
+    /// `applies FACET = V | V [-> SEVERITY]`: the contexts the rule applies to.
+    pub applies: Vec<Applies>,
     /// Statements at the top of the rule: they apply to the whole document
     /// unless a scope block narrows them.
     pub body: Vec<Stmt>,
@@ -124,6 +126,26 @@ pub struct RuleDef {
 pub struct When {
     pub mentions: Expr,
     pub unless_in: Option<Expr>,
+    pub span: Span,
+}
+
+/// `applies FACET = V | V [-> SEVERITY]`: the rule applies to documents
+/// whose context has one of the values for this facet; `-> SEVERITY` caps
+/// the severity of its findings there. Lines on one facet are alternatives;
+/// lines on different facets must all hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applies {
+    pub facet: Spanned<String>,
+    pub values: Vec<Spanned<String>>,
+    pub cap: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+/// `if FACET = V | V` on an element: the element is required only there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub facet: Spanned<String>,
+    pub values: Vec<Spanned<String>>,
     pub span: Span,
 }
 
@@ -234,6 +256,8 @@ pub struct Element {
     pub expr: Expr,
     pub label_ja: Option<Spanned<String>>,
     pub label_en: Option<Spanned<String>>,
+    /// `if FACET = V | V`
+    pub condition: Option<Condition>,
     pub body: Vec<Stmt>,
     pub span: Span,
 }
@@ -278,6 +302,8 @@ pub struct TestCase {
     pub source: TestSource,
     /// `format markdown|html|text` for inline text (default: text).
     pub format: Option<Spanned<String>>,
+    /// `with FACET = VALUE, …`: the context the case is checked in.
+    pub with: Vec<(Spanned<String>, Spanned<String>)>,
     pub expects: Vec<Expect>,
     pub span: Span,
 }

@@ -11,6 +11,7 @@ use super::ast::{self, Span, Spanned};
 use super::diagnostic::{LocatedRuleError, RuleError, RuleErrorKind};
 use super::model::*;
 use super::parser;
+use crate::document::Facet;
 use crate::document::normalize::normalize;
 use crate::pattern::{PatternId, PatternSet};
 
@@ -643,6 +644,47 @@ impl<'a> Compiler<'a> {
         s
     }
 
+    /// A facet name and its values, checked against the document context's
+    /// vocabulary, with a suggestion for a misspelling.
+    fn facet_values(
+        &mut self,
+        fi: usize,
+        facet: &Spanned<String>,
+        values: &[Spanned<String>],
+    ) -> Option<(Facet, Vec<&'static str>)> {
+        let Some(f) = Facet::parse(&facet.node) else {
+            let names: Vec<&str> = Facet::ALL.iter().map(|f| f.name()).collect();
+            self.errors.push((
+                fi,
+                RuleError::new(
+                    RuleErrorKind::UnknownFacet,
+                    facet.span.clone(),
+                    format!("unknown context facet `{}`", facet.node),
+                    "not a facet",
+                )
+                .with_help(suggest(&facet.node, &names, "facets")),
+            ));
+            return None;
+        };
+        let mut out = Vec::new();
+        for v in values {
+            match f.value(&v.node) {
+                Some(x) => out.push(x),
+                None => self.errors.push((
+                    fi,
+                    RuleError::new(
+                        RuleErrorKind::UnknownFacet,
+                        v.span.clone(),
+                        format!("`{}` is not a value of `{}`", v.node, f.name()),
+                        "not a value of this facet",
+                    )
+                    .with_help(suggest(&v.node, f.values(), "values")),
+                )),
+            }
+        }
+        (out.len() == values.len()).then_some((f, out))
+    }
+
     fn rule(
         &mut self,
         fi: usize,
@@ -778,12 +820,31 @@ impl<'a> Compiler<'a> {
                 unless_in,
             })
         });
+        let mut applies = Vec::new();
+        for a in &r.applies {
+            let cap = match &a.cap {
+                Some(w) => match self.severity(fi, w) {
+                    Some(s) => Some(s),
+                    None => continue,
+                },
+                None => None,
+            };
+            if let Some((facet, values)) = self.facet_values(fi, &a.facet, &a.values) {
+                applies.push(Applies { facet, values, cap });
+            }
+        }
         let mut elements: HashMap<String, Span> = HashMap::new();
         let body = self.block(fi, &r.body, &mut elements);
         // Anchors and test expectations may only name elements of this rule.
         self.check_anchor_names(fi, &r.body, &elements);
         let mut tests = Vec::new();
         for t in &r.tests {
+            let mut with = Vec::new();
+            for (facet, value) in &t.with {
+                if let Some((f, v)) = self.facet_values(fi, facet, std::slice::from_ref(value)) {
+                    with.push((f, v[0]));
+                }
+            }
             for ex in &t.expects {
                 for m in ex.missing.iter().flatten() {
                     if !elements.contains_key(&m.node) {
@@ -829,6 +890,7 @@ impl<'a> Compiler<'a> {
                 },
                 input,
                 format: t.format.as_ref().map(|f| f.node.clone()),
+                with,
                 expects: t
                     .expects
                     .iter()
@@ -875,6 +937,7 @@ impl<'a> Compiler<'a> {
             message,
             help,
             when,
+            applies,
             body,
             tests,
             file: src.clone(),
@@ -1006,6 +1069,10 @@ impl<'a> Compiler<'a> {
                             elements.insert(e.name.node.clone(), e.name.span.clone());
                         }
                         let expr = self.expr(fi, &e.expr);
+                        let condition = e.condition.as_ref().and_then(|c| {
+                            self.facet_values(fi, &c.facet, &c.values)
+                                .map(|(facet, values)| Condition { facet, values })
+                        });
                         let body = (!e.body.is_empty()).then(|| self.block(fi, &e.body, elements));
                         if let Some(expr) = expr {
                             els.push(Element {
@@ -1021,6 +1088,7 @@ impl<'a> Compiler<'a> {
                                         .map_or_else(|| e.name.node.clone(), |l| l.node.clone()),
                                 },
                                 expr,
+                                condition,
                                 body,
                             });
                         }
@@ -1080,6 +1148,18 @@ impl<'a> Compiler<'a> {
             }
         }
         b
+    }
+}
+
+/// "did you mean" for a word among `options`, then the list of them.
+fn suggest(word: &str, options: &[&str], what: &str) -> String {
+    let best = options
+        .iter()
+        .min_by_key(|o| strsim::levenshtein(word, o))
+        .filter(|o| strsim::levenshtein(word, o) <= 3);
+    match best {
+        Some(b) => format!("did you mean `{b}`? {what}: {}", options.join(", ")),
+        None => format!("{what}: {}", options.join(", ")),
     }
 }
 

@@ -24,6 +24,7 @@ pub enum RuleErrorKind {
     MissingField,
     DuplicateElement,
     UnknownElement,
+    UnknownFacet,
     Import,
     Test,
 }
@@ -41,6 +42,7 @@ impl RuleErrorKind {
             RuleErrorKind::InvalidRegex => "policylint::rules::invalid-regex",
             RuleErrorKind::UnknownScope => "policylint::rules::unknown-scope",
             RuleErrorKind::UnknownSeverity => "policylint::rules::unknown-severity",
+            RuleErrorKind::UnknownFacet => "policylint::rules::unknown-facet",
             RuleErrorKind::UnknownField => "policylint::rules::unknown-field",
             RuleErrorKind::MissingField => "policylint::rules::missing-field",
             RuleErrorKind::DuplicateElement => "policylint::rules::duplicate-element",

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::ast::Span;
+use crate::document::{Context, Facet};
 use crate::pattern::{PatternId, PatternSet};
 
 /// Index of a compiled pattern expression in [`RuleSet::exprs`].
@@ -123,6 +124,8 @@ pub struct Rule {
     pub reference_message: Text,
     pub help: Text,
     pub when: Option<Trigger>,
+    /// The contexts the rule applies to (empty: every context).
+    pub applies: Vec<Applies>,
     pub body: Block,
     pub tests: Vec<TestCase>,
     /// The file and span of the rule, for `explain` and test reports.
@@ -148,6 +151,71 @@ impl Rule {
             b.scopes.iter().find_map(|s| find(&s.body, name))
         }
         find(&self.body, name)
+    }
+}
+
+/// `applies FACET = V | V [-> SEVERITY]`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applies {
+    pub facet: Facet,
+    pub values: Vec<&'static str>,
+    pub cap: Option<Severity>,
+}
+
+/// Whether a rule applies in a context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applicability {
+    /// It applies; findings are capped at this severity, because of the
+    /// value of this facet.
+    Applies(Option<(Severity, Facet)>),
+    /// It does not apply: the context's value of this facet is not one of
+    /// the values the rule lists.
+    Skipped(Facet),
+}
+
+impl Rule {
+    /// Whether the rule applies in `ctx`: for each facet the rule names,
+    /// some line must list the context's value (lines on one facet are
+    /// alternatives); the strictest cap among the facets holds, and on one
+    /// facet an uncapped line beats a capped one.
+    pub fn applicability(&self, ctx: &Context) -> Applicability {
+        let mut cap: Option<(Severity, Facet)> = None;
+        for facet in Facet::ALL {
+            let lines: Vec<&Applies> = self.applies.iter().filter(|a| a.facet == facet).collect();
+            if lines.is_empty() {
+                continue;
+            }
+            let value = ctx.get(facet).value;
+            let matching: Vec<&Applies> = lines
+                .into_iter()
+                .filter(|a| a.values.contains(&value))
+                .collect();
+            if matching.is_empty() {
+                return Applicability::Skipped(facet);
+            }
+            if matching.iter().all(|a| a.cap.is_some()) {
+                let c = matching.iter().filter_map(|a| a.cap).max();
+                if let Some(c) = c
+                    && cap.is_none_or(|(old, _)| c < old)
+                {
+                    cap = Some((c, facet));
+                }
+            }
+        }
+        Applicability::Applies(cap)
+    }
+}
+
+/// `if FACET = V | V` on an element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub facet: Facet,
+    pub values: Vec<&'static str>,
+}
+
+impl Condition {
+    pub fn holds(&self, ctx: &Context) -> bool {
+        self.values.contains(&ctx.get(self.facet).value)
     }
 }
 
@@ -227,6 +295,8 @@ pub struct Element {
     pub name: String,
     pub label: Text,
     pub expr: ExprId,
+    /// Required only in the contexts this names.
+    pub condition: Option<Condition>,
     pub body: Option<Block>,
 }
 
@@ -270,6 +340,8 @@ pub struct TestCase {
     pub input: TestInput,
     /// Format name for inline text: text, markdown or html.
     pub format: Option<String>,
+    /// The context the case is checked in, over the one inferred.
+    pub with: Vec<(Facet, &'static str)>,
     pub expects: Vec<Expect>,
     /// Where the case is written, for reports.
     pub span: Span,

@@ -11,14 +11,14 @@ use super::lex::{ident, is_ident_start, skip_seps, skip_ws};
 use super::recover::{OrExpect, PErr, Res, Sync, backtrack, fatal, syntax};
 use super::{MAX_DEPTH, Reader};
 use crate::rules::ast::{
-    Expect, Field, FieldValue, File, Item, PackDecl, RuleDef, Span, Spanned, Stmt, TermDef,
-    TestCase, TestKind, TestSource, When,
+    Applies, Expect, Field, FieldValue, File, Item, PackDecl, RuleDef, Span, Spanned, Stmt,
+    TermDef, TestCase, TestKind, TestSource, When,
 };
 
 pub(super) const TOP_HELP: &str = "a rule file holds `pack`, `import`, `term` and `rule` items";
 const STMT_HELP: &str =
     "a block holds `in`, `require`, `forbid`, `reference`, `anchor` and `include boilerplate`";
-const RULE_ITEM_HELP: &str = "a rule holds fields (`severity error`), `when`, `test` and the \
+const RULE_ITEM_HELP: &str = "a rule holds fields (`severity error`), `when`, `applies`, `test` and the \
                               statements `in`, `require`, `forbid`, `reference`, `anchor`, \
                               `include boilerplate`";
 const VALUE_HELP: &str =
@@ -177,7 +177,7 @@ impl<'a> Reader<'a> {
             Err(nom::Err::Error(_)) => {
                 let (span, label, _) = self.found(j);
                 let e = match self.peek_word(j) {
-                    Some(w @ ("when" | "test" | "expect")) => syntax(
+                    Some(w @ ("when" | "applies" | "test" | "expect")) => syntax(
                         span,
                         format!("`{w}` must be at the top level of a rule"),
                         label,
@@ -223,6 +223,66 @@ impl<'a> Reader<'a> {
             When {
                 mentions,
                 unless_in,
+                span: kw.start..end,
+            },
+        ))
+    }
+
+    /// `FACET = V | V`: the facet and its values (names are checked when
+    /// the rule compiles).
+    pub(super) fn facet_values(
+        &self,
+        i: &'a str,
+        what: &str,
+    ) -> Res<'a, (Spanned<String>, Vec<Spanned<String>>)> {
+        const HELP: &str = "write `FACET = VALUE | VALUE`, like `operator = juridical | unknown`";
+        let (i, facet) =
+            self.name(i)
+                .or_expect(self, i, &format!("expected a facet after `{what}`"), HELP)?;
+        let (i, _) = self.punct(i, "=").or_expect(
+            self,
+            i,
+            &format!("expected `=` after the facet `{}`", facet.node),
+            HELP,
+        )?;
+        let (mut i, first) = self
+            .name(i)
+            .or_expect(self, i, "expected a value after `=`", HELP)?;
+        let mut values = vec![first];
+        while let Ok((j, _)) = self.punct(i, "|") {
+            let (j, v) = self
+                .name(j)
+                .or_expect(self, j, "expected a value after `|`", HELP)?;
+            values.push(v);
+            i = j;
+        }
+        Ok((i, (facet, values)))
+    }
+
+    /// `applies FACET = V | V [-> SEVERITY]`
+    fn applies(&self, i: &'a str) -> Res<'a, Applies> {
+        let (i, kw) = self.kw(i, "applies")?;
+        let (i, (facet, values)) = self.facet_values(i, "applies")?;
+        let mut end = values.last().map_or(facet.span.end, |v| v.span.end);
+        let (rest, cap) = match self.punct(i, "->") {
+            Ok((j, _)) => {
+                let (j, sev) = self.name(j).or_expect(
+                    self,
+                    j,
+                    "expected a severity after `->`",
+                    "write `-> warning` or `-> info`",
+                )?;
+                end = sev.span.end;
+                (j, Some(sev))
+            }
+            Err(_) => (i, None),
+        };
+        Ok((
+            rest,
+            Applies {
+                facet,
+                values,
+                cap,
                 span: kw.start..end,
             },
         ))
@@ -284,6 +344,32 @@ impl<'a> Reader<'a> {
             }
             Err(_) => (i, None),
         };
+        let mut with = Vec::new();
+        if let Ok((j, _)) = self.kw(i, "with") {
+            let mut j = j;
+            loop {
+                let (k, (facet, mut values)) = self.facet_values(j, "with")?;
+                let value = values.remove(0);
+                end = value.span.end;
+                if let Some(extra) = values.first() {
+                    self.push(
+                        syntax(
+                            extra.span.clone(),
+                            "a test case is checked in one context",
+                            "a second value",
+                        )
+                        .with_help("give each facet one value: `with operator = individual`"),
+                    );
+                }
+                with.push((facet, value));
+                j = k;
+                match self.punct(j, ",") {
+                    Ok((k, _)) => j = k,
+                    Err(_) => break,
+                }
+            }
+            i = j;
+        }
         let mut expects = Vec::new();
         loop {
             let j = skip_seps(i, &[';']);
@@ -301,6 +387,7 @@ impl<'a> Reader<'a> {
                 kind,
                 source,
                 format,
+                with,
                 expects,
                 span: kw.start..end,
             },
@@ -383,6 +470,11 @@ impl<'a> Reader<'a> {
                 }
                 Ok((rest, ()))
             }
+            Some("applies") => {
+                let (rest, a) = self.applies(j)?;
+                rule.applies.push(a);
+                Ok((rest, ()))
+            }
             Some("test") => {
                 let (rest, t) = self.test(j)?;
                 rule.tests.push(t);
@@ -437,6 +529,7 @@ impl<'a> Reader<'a> {
             id,
             fields: Vec::new(),
             when: None,
+            applies: Vec::new(),
             body: Vec::new(),
             tests: Vec::new(),
             span: kw.start..open.end,

@@ -83,8 +83,9 @@ const REGEX_AFTER: [&str; 10] = [
 /// names a term. But one at the start of a line is taken to begin the next
 /// statement, so that a pattern or value missing at the end of a line is
 /// reported there rather than swallowing the next line.
-const KEYWORDS: [&str; 14] = [
+const KEYWORDS: [&str; 15] = [
     "in",
+    "applies",
     "require",
     "forbid",
     "reference",
@@ -323,7 +324,8 @@ impl<'a> Reader<'a> {
     /// `}`): a `"…"` string running onto it was left open on the line
     /// before, and is reported at its quote.
     pub(super) fn rule_line_at(&self, at: usize) -> bool {
-        const STATEMENTS: [&str; 8] = [
+        const STATEMENTS: [&str; 9] = [
+            "applies",
             "require",
             "forbid",
             "reference",

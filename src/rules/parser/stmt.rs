@@ -10,8 +10,8 @@ use super::Reader;
 use super::lex::{is_ident_start, skip_ws};
 use super::recover::{OrExpect, Res, backtrack, fatal, syntax};
 use crate::rules::ast::{
-    Anchor, Consistent, Element, Expr, Forbid, NodeScope, Reference, Require, RequireMode, Scope,
-    ScopeBlock, Spanned, Stmt,
+    Anchor, Condition, Consistent, Element, Expr, Forbid, NodeScope, Reference, Require,
+    RequireMode, Scope, ScopeBlock, Spanned, Stmt,
 };
 use crate::rules::diagnostic::{RuleError, RuleErrorKind};
 
@@ -379,6 +379,17 @@ impl<'a> Reader<'a> {
                 i = j;
             }
         }
+        let mut condition = None;
+        if let Ok((j, kw)) = self.kw(i, "if") {
+            let (j, (facet, values)) = self.facet_values(j, "if")?;
+            end = values.last().map_or(facet.span.end, |v| v.span.end);
+            condition = Some(Condition {
+                span: kw.start..end,
+                facet,
+                values,
+            });
+            i = j;
+        }
         let mut body = Vec::new();
         if self.punct(i, "{").is_ok() {
             let (j, open) = self.open_block(
@@ -402,6 +413,7 @@ impl<'a> Reader<'a> {
                 expr,
                 label_ja,
                 label_en,
+                condition,
                 body,
                 span,
             },
