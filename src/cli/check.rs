@@ -80,6 +80,10 @@ pub(crate) struct CheckArgs {
     /// Fail the run (exit 3) when a file was skipped: binary, empty or too large.
     #[arg(long)]
     fail_on_skip: bool,
+    /// Show each file's context (operator, document kind, service) and where
+    /// it was read, and the rules that did not apply, with the reason.
+    #[arg(long)]
+    explain_context: bool,
 }
 
 /// The most threads `-j` takes: more than any machine has cores for.
@@ -120,17 +124,22 @@ fn config_errors(errs: &[ConfigError]) -> String {
     out
 }
 
-pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
-    let started = Instant::now();
+/// The configuration given, else the one found here or above, else none.
+pub(crate) fn load_config(given: Option<&Path>) -> Result<Config, Error> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     // A config found here is shown relative to here.
-    let config_path = args.config.clone().or_else(|| {
+    let config_path = given.map(Path::to_path_buf).or_else(|| {
         Config::discover(&cwd).map(|p| p.strip_prefix(&cwd).map(PathBuf::from).unwrap_or(p))
     });
-    let mut config = match &config_path {
-        Some(p) => Config::load(p).map_err(|errs| Error::Usage(config_errors(&errs)))?,
-        None => Config::default(),
-    };
+    match &config_path {
+        Some(p) => Config::load(p).map_err(|errs| Error::Usage(config_errors(&errs))),
+        None => Ok(Config::default()),
+    }
+}
+
+pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
+    let started = Instant::now();
+    let mut config = load_config(args.config.as_deref())?;
     let settings = &mut config.settings;
     if let Some(m) = args.max_file_size {
         settings.max_file_size = m;
@@ -215,7 +224,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         );
         b
     });
-    let report = Report::new(format, &set, lang);
+    let report = Report::new(format, &set, lang).explain_context(args.explain_context);
     let printer = Cli {
         report: &report,
         keep_entries: args.write_baseline.is_some(),

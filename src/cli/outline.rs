@@ -31,6 +31,10 @@ pub(crate) struct OutlineArgs {
     /// Skip files larger than this many bytes.
     #[arg(long, default_value_t = DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
+    /// Configuration file (default: policylint.toml here or in a parent
+    /// directory): its `[context]` settings are shown applied.
+    #[arg(long)]
+    config: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: &OutlineArgs) -> Result<Outcome, Error> {
@@ -39,8 +43,13 @@ pub(crate) fn run(args: &OutlineArgs) -> Result<Outcome, Error> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let color = stderr_color();
+    let config = super::check::load_config(args.config.as_deref())?;
     for path in &args.files {
-        match Document::load(path, args.max_file_size) {
+        let loaded = Document::load(path, args.max_file_size).map(|mut doc| {
+            doc.context = config.settings.for_path(path).context(&doc.context);
+            doc
+        });
+        match loaded {
             Ok(doc) => match args.format {
                 OutlineFormat::Text => {
                     let text = outline::render_text(

@@ -2,11 +2,13 @@
 //! source snippet, a label on the finding, secondary labels on the evidence,
 //! the citation and help.
 
+use std::fmt::Write as _;
+
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
 use super::i18n::Texts;
 use crate::document::Document;
-use crate::engine::{DiagLabel, FileResult};
+use crate::engine::{DiagLabel, FileResult, SkipReason};
 use crate::rules::Severity;
 use crate::text::{Snippet, escape_controls};
 
@@ -124,6 +126,50 @@ pub fn render_file(doc: &Document, r: &FileResult, style: Style, texts: &Texts<'
             ));
         }
         out.push('\n');
+    }
+    out
+}
+
+/// What the human report says of a file's context: a one-line note when no
+/// rule applies to it (not a finding); with `--explain-context`, the
+/// context, where each value was read, and the rules skipped by reason.
+pub fn context_note(doc: &Document, r: &FileResult, texts: &Texts<'_>, explain: bool) -> String {
+    let Some(ctx) = &r.context else {
+        return String::new();
+    };
+    let path = escape_controls(&r.path);
+    let mut out = String::new();
+    if r.rules_applied == 0 && !explain {
+        let _ = writeln!(
+            out,
+            "note: {path}: {}",
+            texts.no_rule_applies(ctx.document.value)
+        );
+    }
+    if !explain {
+        return out;
+    }
+    let _ = writeln!(out, "{path}:");
+    for line in crate::report::outline::context_text(doc, ctx).lines() {
+        let _ = writeln!(out, "  {}", escape_controls(line));
+    }
+    let _ = writeln!(out, "  rules applied: {}", r.rules_applied);
+    let mut reasons: Vec<&SkipReason> = r.skipped_rules.iter().map(|s| &s.reason).collect();
+    reasons.sort();
+    reasons.dedup();
+    for reason in reasons {
+        let rules: Vec<&str> = r
+            .skipped_rules
+            .iter()
+            .filter(|s| &s.reason == reason)
+            .map(|s| s.rule.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "  skipped ({}): {}",
+            texts.skip_reason(reason),
+            rules.join(", ")
+        );
     }
     out
 }

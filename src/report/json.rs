@@ -11,8 +11,10 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::i18n::Texts;
+use super::outline::context_json;
 use super::stream::{Frame, indent};
-use crate::engine::{FileResult, Pos, Totals};
+use crate::document::Document;
+use crate::engine::{FileResult, Pos, SkipReason, Totals};
 
 #[derive(Serialize)]
 struct JsonFile<'a> {
@@ -20,6 +22,27 @@ struct JsonFile<'a> {
     format: Option<&'a str>,
     encoding: Option<&'a str>,
     skipped: Option<&'a str>,
+    /// The context the rules were checked in (docs/applicability.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<&'a serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rules_applied: Option<usize>,
+    /// With `--explain-context`: each rule that did not apply, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped_rules: Option<&'a [JsonSkipped]>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(super) struct JsonSkipped {
+    rule: String,
+    /// `context` (a facet's value the rule does not apply to) or
+    /// `not-mentioned` (the document does not mention what it is about).
+    reason: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facet: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'static str>,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -120,15 +143,48 @@ pub(super) struct FileEntry {
     pub format: Option<&'static str>,
     pub encoding: Option<&'static str>,
     pub skipped: Option<Box<str>>,
+    pub context: Option<serde_json::Value>,
+    pub rules_applied: Option<usize>,
+    pub skipped_rules: Option<Vec<JsonSkipped>>,
 }
 
 impl FileEntry {
-    pub(super) fn of(r: &FileResult) -> FileEntry {
+    pub(super) fn of(
+        r: &FileResult,
+        doc: Option<&Document>,
+        explain: bool,
+        texts: &Texts<'_>,
+    ) -> FileEntry {
+        let context = match (doc, &r.context) {
+            (Some(d), Some(c)) => Some(context_json(d, c)),
+            _ => None,
+        };
+        let skipped_rules = (explain && context.is_some()).then(|| {
+            r.skipped_rules
+                .iter()
+                .map(|s| {
+                    let (reason, facet, value) = match s.reason {
+                        SkipReason::Context(f, v) => ("context", Some(f.name()), Some(v)),
+                        SkipReason::NotMentioned => ("not-mentioned", None, None),
+                    };
+                    JsonSkipped {
+                        rule: s.rule.clone(),
+                        reason,
+                        facet,
+                        value,
+                        message: texts.skip_reason(&s.reason),
+                    }
+                })
+                .collect()
+        });
         FileEntry {
             path: Box::from(r.path.as_str()),
             format: r.format,
             encoding: r.encoding,
             skipped: r.skipped.as_deref().map(Box::from),
+            rules_applied: context.is_some().then_some(r.rules_applied),
+            context,
+            skipped_rules,
         }
     }
 }
@@ -150,6 +206,9 @@ pub(super) fn write_tail<'a, W: Write + ?Sized>(
             format: e.format,
             encoding: e.encoding,
             skipped: e.skipped.as_deref(),
+            context: e.context.as_ref(),
+            rules_applied: e.rules_applied,
+            skipped_rules: e.skipped_rules.as_deref(),
         };
         out.write_all(indent(&pretty(&entry), "    ").as_bytes())?;
     }
@@ -192,7 +251,10 @@ mod tests {
             w.file(&diagnostics(r, texts)).unwrap();
             totals.add(r);
         }
-        let entries: Vec<FileEntry> = results.iter().map(FileEntry::of).collect();
+        let entries: Vec<FileEntry> = results
+            .iter()
+            .map(|r| FileEntry::of(r, None, false, texts))
+            .collect();
         let out = w.finish(|out| write_tail(out, &entries, &totals)).unwrap();
         String::from_utf8(out).unwrap()
     }

@@ -40,6 +40,8 @@ pub struct Report<'a> {
     format: Format,
     texts: Texts<'a>,
     sarif: Option<sarif::Log<'a>>,
+    /// Show each file's context and the rules it skipped, and why.
+    explain_context: bool,
 }
 
 /// One file's part of a report, and what the end of the report needs of it.
@@ -58,7 +60,15 @@ impl<'a> Report<'a> {
             format,
             texts: Texts::new(rules, lang),
             sarif: matches!(format, Format::Sarif).then(|| sarif::Log::new(rules, lang)),
+            explain_context: false,
         }
+    }
+
+    /// Also report each file's context and the rules that did not apply
+    /// (`--explain-context`).
+    pub fn explain_context(mut self, on: bool) -> Self {
+        self.explain_context = on;
+        self
     }
 
     pub fn texts(&self) -> &Texts<'a> {
@@ -86,7 +96,14 @@ impl<'a> Report<'a> {
     fn human(&self, c: &Checked<'_>, style: human::Style) -> String {
         let r = &c.result;
         if let Some(doc) = c.document {
-            return human::render_file(doc, r, style, &self.texts);
+            let mut out = human::render_file(doc, r, style, &self.texts);
+            out.push_str(&human::context_note(
+                doc,
+                r,
+                &self.texts,
+                self.explain_context,
+            ));
+            return out;
         }
         if let Some(e @ crate::document::LoadError::Decode { .. }) = c.error {
             return input::render(e, style.color);
@@ -121,7 +138,8 @@ impl Printer for Report<'_> {
         Printed {
             text,
             totals: Totals::of(r),
-            file: matches!(self.format, Format::Json).then(|| json::FileEntry::of(r)),
+            file: matches!(self.format, Format::Json)
+                .then(|| json::FileEntry::of(r, c.document, self.explain_context, &self.texts)),
             notice: self.sarif.as_ref().and_then(|log| log.notice(r)),
         }
     }
