@@ -393,3 +393,34 @@ fn plain_text_lines_end_lines() {
     assert_eq!(line_col(&doc, src.start), (4, 1));
     assert_eq!(line_col(&doc, src2.start), (5, 1));
 }
+
+/// An EUC-JP page with CRLF line ends, half-width katakana and a JIS X 0212
+/// kanji (鷗, three bytes). Generated with Python: the text written as UTF-8,
+/// `\n` replaced by `\r\n`, encoded with the `euc_jp` codec.
+#[test]
+fn eucjp_crlf_page() {
+    let doc = load("eucjp-crlf.html");
+    assert_eq!(doc.encoding, "EUC-JP");
+    insta::assert_snapshot!(
+        "eucjp_crlf_outline",
+        render_text(&doc, TextOptions::default())
+    );
+    assert!(
+        doc.norm
+            .text
+            .contains("鷗ヶ丘観光協会(カモメガオカカンコウキョウカイ)")
+    );
+    let (node, src) = leaf_with(&doc, "個人情報保護管理者");
+    assert_eq!(node.kind, NodeKind::Paragraph);
+    assert_eq!(line_col(&doc, src.start), (16, 1));
+    assert_eq!(doc.file_offset(src.start), 476);
+    assert_eq!(
+        doc.file_offset(src.end),
+        476 + "個人情報保護管理者".chars().count() * 2
+    );
+    // Half-width katakana: one byte pair per char in EUC-JP (8E xx).
+    let (_, src) = leaf_with(&doc, "カモメ");
+    assert_eq!(&doc.text[src.clone()], "ｶﾓﾒ");
+    assert_eq!(line_col(&doc, src.start), (10, 18));
+    assert_eq!(doc.file_offset(src.start), 268);
+}
