@@ -9,7 +9,8 @@
 //!    character is removed (PDF conversion puts spaces between characters and
 //!    digits: "2 丁目 11 番 1 号" → "2丁目11番1号", "NTT コノキュー" →
 //!    "nttコノキュー"); any other run becomes one space; leading and trailing
-//!    runs go.
+//!    runs go. [`normalize_lines`] keeps a run that holds a line break as one
+//!    `\n`: the text of a node whose line breaks are real line ends.
 //! 4. Dash unification between digits (postal codes, phone numbers):
 //!    "100−6150", "0120ー966ー486" → "100-6150", "0120-966-486".
 //!
@@ -23,8 +24,19 @@ use crate::text::MappedText;
 
 /// Normalise `s`. The returned map gives offsets into `s`.
 pub fn normalize(s: &str) -> MappedText {
+    normalize_with(s, false)
+}
+
+/// Like [`normalize`], but a whitespace run that holds a line break becomes
+/// one `\n` (mapped to the break) instead of folding away: a line end stays
+/// a boundary that no pattern matches across.
+pub fn normalize_lines(s: &str) -> MappedText {
+    normalize_with(s, true)
+}
+
+fn normalize_with(s: &str, keep_lines: bool) -> MappedText {
     let widened = nfkc_fold(s);
-    let folded = fold_spaces_and_dashes(&widened.text);
+    let folded = fold_spaces_and_dashes(&widened.text, keep_lines);
     MappedText {
         map: folded.map.compose(&widened.map),
         text: folded.text,
@@ -226,8 +238,8 @@ fn is_space(c: char) -> bool {
     c.is_whitespace()
 }
 
-/// Steps 3 and 4 on NFKC-folded text.
-fn fold_spaces_and_dashes(s: &str) -> MappedText {
+/// Steps 3 and 4 on NFKC-folded text (CR already gone).
+fn fold_spaces_and_dashes(s: &str, keep_lines: bool) -> MappedText {
     let mut out = MappedText::with_capacity(s.len());
     let mut iter = s.char_indices().peekable();
     // Last char written to the output, for context.
@@ -245,17 +257,26 @@ fn fold_spaces_and_dashes(s: &str) -> MappedText {
             // The kept space (if any) stands for the last char of the run, so
             // that a span starting inside the run maps to the run's end.
             let mut last = (i, c);
+            let mut newline = (c == '\n').then_some(i);
             while let Some(&(j, d)) = iter.peek() {
                 if !is_space(d) {
                     break;
                 }
                 last = (j, d);
+                if d == '\n' && newline.is_none() {
+                    newline = Some(j);
+                }
                 iter.next();
             }
             let next = iter.peek().map(|&(_, d)| d);
             let (Some(p), Some(n)) = (prev, next) else {
                 continue; // leading or trailing whitespace
             };
+            if keep_lines && let Some(j) = newline {
+                out.push_linear("\n", j);
+                prev = Some('\n');
+                continue;
+            }
             // Dropping the space before a combining mark would let the mark
             // compose with the char before the space on a second pass.
             let combining = canonical_combining_class(n) != 0;
@@ -276,7 +297,11 @@ fn fold_spaces_and_dashes(s: &str) -> MappedText {
             // next to the CJK dash would be folded away anyway).
             let mut ahead = iter.clone();
             let mut skipped = 0;
-            while ahead.peek().is_some_and(|&(_, d)| is_space(d)) {
+            // A kept line end is not crossed.
+            while ahead
+                .peek()
+                .is_some_and(|&(_, d)| is_space(d) && !(keep_lines && d == '\n'))
+            {
                 ahead.next();
                 skipped += 1;
             }
@@ -322,6 +347,18 @@ mod tests {
         assert_eq!(n("  前後  "), "前後");
         assert_eq!(n("一行目\r\n二行目"), "一行目二行目");
         assert_eq!(n("line one\r\nline two"), "line one line two");
+    }
+
+    #[test]
+    fn line_ends_kept_on_request() {
+        let s = "【窓口】 \r\n  サンプル株式会社\n\n0120ー\n966";
+        let m = normalize_lines(s);
+        assert_eq!(m.text, "【窓口】\nサンプル株式会社\n0120ー\n966");
+        // The kept break maps to the first line break of its run.
+        let at = m.text.find('\n').unwrap();
+        assert_eq!(m.to_src(at..at + 1), 14..15);
+        assert_eq!(normalize_lines(&m.text).text, m.text);
+        assert_eq!(normalize(s).text, "【窓口】サンプル株式会社0120-966");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::format::{Block, BlockKind, CellRef};
 use super::heading::{self, Family, Marker};
-use super::normalize::{continues_cluster, normalize};
+use super::normalize::{continues_cluster, normalize_lines};
 use crate::text::MappedText;
 
 pub type NodeId = u32;
@@ -231,6 +231,10 @@ fn group(text: &str, blocks: Vec<Block>) -> Vec<Item> {
                 let bullet = heading::bullet(&mt.text).map(|(_, c)| c);
                 items.push(item(ItemKind::ListItem { bullet, depth }));
             }
+            BlockKind::Paragraph if cell.is_none() && !boilerplate && opens_lines(&mt.text) => {
+                open = None;
+                items.extend(split_lines(&mt, boilerplate));
+            }
             BlockKind::Paragraph if !boilerplate && inline_bullets(&mt.text).len() > 1 => {
                 open = None;
                 // "● 一つ目 ● 二つ目" in one block: a list written inline.
@@ -280,6 +284,84 @@ fn group(text: &str, blocks: Vec<Block>) -> Vec<Item> {
         }
     }
     items
+}
+
+/// What one line opens on its own: a numbered or labelled heading, a list
+/// item (a bullet other than ※), or nothing (a line of a paragraph).
+fn line_opens(line: &str) -> Option<ItemKind> {
+    if let Some(m) = heading::marker(line)
+        && !matches!(m.family, Family::Symbol(_))
+    {
+        return Some(ItemKind::Heading(m));
+    }
+    match heading::bullet(line) {
+        Some((_, sym)) if sym != '※' => Some(ItemKind::ListItem {
+            bullet: Some(sym),
+            depth: 1,
+        }),
+        _ => None,
+    }
+}
+
+/// Line ranges of a block's text (split at `\n`), trimmed, empty ones left out.
+fn line_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for piece in text.split('\n') {
+        let lead = piece.len() - piece.trim_start().len();
+        let body = piece.trim();
+        if !body.is_empty() {
+            out.push(start + lead..start + lead + body.len());
+        }
+        start += piece.len() + 1;
+    }
+    out
+}
+
+/// A paragraph of several lines (`<br>`, hard breaks) one of which opens a
+/// heading or a list item: "■個人情報の利用目的<br>当社は…", "【窓口】<br>社名".
+fn opens_lines(text: &str) -> bool {
+    let lines = line_ranges(text);
+    lines.len() > 1 && lines.iter().any(|r| line_opens(&text[r.clone()]).is_some())
+}
+
+/// Split such a paragraph the way plain-text lines are grouped: a line that
+/// opens something is an item of its own, the lines between are paragraphs
+/// (a line after a list item starts a paragraph, so that a short "■…" title
+/// followed by body text can be promoted to a heading).
+fn split_lines(mt: &MappedText, boilerplate: bool) -> Vec<Item> {
+    let mut out: Vec<Item> = Vec::new();
+    // Start of the open paragraph's first line and the end of its last line.
+    let mut para: Option<Range<usize>> = None;
+    let flush = |para: &mut Option<Range<usize>>, out: &mut Vec<Item>| {
+        if let Some(r) = para.take() {
+            out.push(Item {
+                kind: ItemKind::Paragraph,
+                text: mt.slice(r),
+                boilerplate,
+                cell: None,
+            });
+        }
+    };
+    for r in line_ranges(&mt.text) {
+        match line_opens(&mt.text[r.clone()]) {
+            Some(kind) => {
+                flush(&mut para, &mut out);
+                out.push(Item {
+                    kind,
+                    text: mt.slice(r),
+                    boilerplate,
+                    cell: None,
+                });
+            }
+            None => match &mut para {
+                Some(p) => p.end = r.end,
+                None => para = Some(r),
+            },
+        }
+    }
+    flush(&mut para, &mut out);
+    out
 }
 
 /// Start offsets of the items of a list written inline: the block starts
@@ -334,7 +416,7 @@ fn append(dst: &mut MappedText, other: &MappedText) {
 
 struct TreeBuilder {
     nodes: Vec<Node>,
-    leaves: Vec<(NodeId, MappedText, bool)>,
+    leaves: Vec<(NodeId, MappedText)>,
     stack: Vec<OpenHeading>,
     /// For each unnumbered family, the family it was first opened under
     /// (None: at the top).
@@ -368,8 +450,7 @@ impl TreeBuilder {
         node.boilerplate = item.boilerplate;
         node.src = item.text.to_src(0..item.text.len());
         let id = self.push_node(node, parent);
-        let split_lines = kind == NodeKind::ListItem || item.cell.is_some();
-        self.leaves.push((id, item.text.clone(), split_lines));
+        self.leaves.push((id, item.text.clone()));
     }
 
     fn cell_node(&mut self, cell: CellRef, boilerplate: bool) -> NodeId {
@@ -522,17 +603,20 @@ impl TreeBuilder {
         h.src = item.text.to_src(0..item.text.len());
         h.level = 0;
         let hid = self.push_node(h, sid);
-        self.leaves.push((hid, item.text.clone(), false));
+        self.leaves.push((hid, item.text.clone()));
     }
 }
 
-/// Normalise every text-bearing node into one document text, one node per
-/// line, and add sentence nodes.
-fn normalise_leaves(nodes: &mut Vec<Node>, leaves: Vec<(NodeId, MappedText, bool)>) -> MappedText {
+/// Normalise every text-bearing node into one document text, each node on
+/// lines of its own, and add sentence nodes. A line break inside a block
+/// (`<br>`, a Markdown hard break, a line of plain text) is a line end: it
+/// stays `\n` and ends a sentence, so a heading line and the name on the
+/// next line never run together.
+fn normalise_leaves(nodes: &mut Vec<Node>, leaves: Vec<(NodeId, MappedText)>) -> MappedText {
     let total: usize = leaves.iter().map(|l| l.1.len() + 1).sum();
     let mut doc = MappedText::with_capacity(total);
-    for (id, text, split_lines) in leaves {
-        let local = normalize(&text.text);
+    for (id, text) in leaves {
+        let local = normalize_lines(&text.text);
         let start = doc.len();
         let composed = local.map.compose(&text.map);
         doc.append_mapped(&local.text, &composed);
@@ -546,7 +630,7 @@ fn normalise_leaves(nodes: &mut Vec<Node>, leaves: Vec<(NodeId, MappedText, bool
             continue;
         }
         let boiler = nodes[id as usize].boilerplate;
-        for r in sentences(&text.text, split_lines) {
+        for r in sentences(&text.text) {
             let ns = local.map.from_src_start(r.start);
             let ne = local.map.from_src_end(r.end);
             if ne <= ns {
@@ -572,8 +656,9 @@ fn is_closer(c: char) -> bool {
 }
 
 /// Sentence ranges of a text: split after 。！？ (and closing brackets that
-/// follow), and at line breaks when `split_lines` is set.
-pub fn sentences(text: &str, split_lines: bool) -> Vec<Range<usize>> {
+/// follow), and at line breaks: every `\n` left in a block's text is a line
+/// end (a Markdown soft break is a space by then).
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut it = text.char_indices().peekable();
@@ -591,7 +676,7 @@ pub fn sentences(text: &str, split_lines: bool) -> Vec<Range<usize>> {
                 }
             }
             end = Some((e, e));
-        } else if c == '\n' && split_lines {
+        } else if c == '\n' {
             end = Some((i, i + 1));
         }
         if let Some((e, next)) = end {

@@ -193,3 +193,234 @@ fn vue_single_file_component() {
     let p = doc.position(at);
     assert_eq!((p.line, p.column), (11, 10));
 }
+
+/// The leaf node (heading, paragraph, list item) whose text holds `needle`
+/// in the normalised text, and the source range of the needle.
+fn leaf_with<'d>(
+    doc: &'d Document,
+    needle: &str,
+) -> (&'d policylint::document::Node, std::ops::Range<usize>) {
+    let at = doc
+        .norm
+        .text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in {:?}", doc.norm.text));
+    let node = doc
+        .nodes
+        .iter()
+        .find(|n| n.kind.is_leaf_text() && n.norm.start <= at && at < n.norm.end)
+        .unwrap();
+    (node, doc.norm_to_src(at..at + needle.len()))
+}
+
+fn line_col(doc: &Document, offset: usize) -> (usize, usize) {
+    let p = doc.position(offset);
+    (p.line, p.column)
+}
+
+/// YAML front matter is metadata: a comment line is no h1, the keys no
+/// setext h2, the SEO description no paragraph; the short title becomes the
+/// h1 of a page that has none, spanning exactly its value.
+#[test]
+fn front_matter_is_metadata() {
+    let doc = load("frontmatter.md");
+    insta::assert_snapshot!(
+        "frontmatter_outline",
+        render_text(&doc, TextOptions::default())
+    );
+    let norm = &doc.norm.text;
+    for meta in [
+        "サイト生成用",
+        "layout",
+        "permalink",
+        "keywords",
+        "説明するページ",
+    ] {
+        assert!(!norm.contains(meta), "{meta} reached the text: {norm}");
+    }
+    let h1 = doc
+        .nodes
+        .iter()
+        .position(|n| n.kind == NodeKind::Heading)
+        .unwrap() as u32;
+    assert_eq!(doc.src_text(h1), "個人情報の取扱いについて");
+    assert_eq!(line_col(&doc, doc.node(h1).src.start), (4, 9));
+    let sections = doc
+        .nodes
+        .iter()
+        .filter(|n| n.kind == NodeKind::Section)
+        .map(|n| n.level)
+        .collect::<Vec<_>>();
+    assert_eq!(sections, vec![1, 2, 2]);
+}
+
+/// A CMS page (Forestry blocks) keeps its whole text in front-matter
+/// values: headlines become headings, HTML and prose values stay text with
+/// exact spans; image paths and alt text do not.
+#[test]
+fn front_matter_blocks_stay_text() {
+    let doc = load("frontmatter-blocks.md");
+    insta::assert_snapshot!(
+        "frontmatter_blocks_outline",
+        render_text(&doc, TextOptions::default())
+    );
+    let norm = &doc.norm.text;
+    assert!(!norm.contains("uploads") && !norm.contains("鍵のイラスト"));
+    assert!(!norm.contains("template") && !norm.contains("detail-content"));
+    // An entity inside a quoted HTML value decodes and maps back.
+    let (node, src) = leaf_with(&doc, "受付窓口:こぐま工房");
+    assert_eq!(node.kind, NodeKind::Paragraph);
+    assert_eq!(&doc.text[src.clone()], "受付窓口：こぐま工房");
+    assert_eq!(line_col(&doc, src.start), (26, 46));
+    // A block scalar's paragraph, indentation stripped, keeps its place.
+    let (_, src) = leaf_with(&doc, "端末の機種名");
+    assert_eq!(line_col(&doc, src.start), (20, 22));
+    let (_, src) = leaf_with(&doc, "氏名やメールアドレス");
+    assert_eq!(&doc.text[src], "氏名や&nbsp;メールアドレス");
+    // The headlines are the section headings, in order.
+    let headings: Vec<&str> = doc
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.kind == NodeKind::Heading)
+        .map(|(i, _)| doc.norm_text(i as u32))
+        .collect();
+    assert_eq!(
+        headings,
+        vec!["プライバシーポリシー", "集めている情報", "連絡先"]
+    );
+}
+
+/// Without a closing fence, a `---` line and what follows are the page.
+#[test]
+fn unterminated_front_matter_is_text() {
+    let doc = load("frontmatter-unterminated.md");
+    assert!(doc.norm.text.contains("title:見出しではない行"));
+    assert!(doc.norm.text.contains("大切に扱います。"));
+}
+
+/// `<br>` ends a line: the normalised text keeps a line end there and a
+/// sentence ends with it; heading-like lines of a `<br>` paragraph become
+/// headings over the lines that follow them.
+#[test]
+fn html_br_ends_lines() {
+    let doc = load("linebreaks.html");
+    insta::assert_snapshot!(
+        "linebreaks_html_outline",
+        render_text(&doc, TextOptions::default())
+    );
+    // The date line and the name line no longer run together.
+    let (node, src) = leaf_with(&doc, "制定日:2023年4月1日\n院長日向花子");
+    assert_eq!(node.kind, NodeKind::Paragraph);
+    assert_eq!(line_col(&doc, src.start), (8, 1));
+    let sentences: Vec<&str> = node.children.iter().map(|&c| doc.src_text(c)).collect();
+    assert_eq!(sentences.len(), 3, "{sentences:?}");
+    assert_eq!(sentences[1], "制定日：2023年4月1日");
+    // The window heading heads the lines after it.
+    let (_, src) = leaf_with(&doc, "電話:03-1111-2222");
+    assert_eq!(line_col(&doc, src.start), (18, 1));
+    let sections: Vec<(u8, &str)> = doc
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.kind == NodeKind::Section)
+        .map(|(i, n)| {
+            (
+                n.level,
+                doc.src_text(doc.section_heading(i as u32).unwrap()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sections,
+        vec![
+            (1, "個人情報保護方針"),
+            (2, "■個人情報の利用目的"),
+            (2, "■安全管理措置"),
+            (3, "1. 組織的安全管理措置"),
+            (3, "2. 技術的安全管理措置"),
+            (2, "■お問い合わせ"),
+            (3, "【お問い合わせ窓口】"),
+        ]
+    );
+    let items: Vec<&str> = doc
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.kind == NodeKind::ListItem)
+        .map(|(i, _)| doc.src_text(i as u32))
+        .collect();
+    assert_eq!(items, vec!["・氏名", "・生年月日", "・保険証の記号番号"]);
+}
+
+/// Markdown: a soft break is a space (CommonMark), a hard break (two
+/// spaces, a backslash, an inline `<br>`) ends a line.
+#[test]
+fn markdown_hard_breaks_end_lines() {
+    let doc = load("linebreaks.md");
+    insta::assert_snapshot!(
+        "linebreaks_md_outline",
+        render_text(&doc, TextOptions::default())
+    );
+    let norm = &doc.norm.text;
+    assert!(norm.contains("ご提供いただいた情報をサービスの提供のために利用します。"));
+    let (node, src) = leaf_with(&doc, "あおぞら通信株式会社\n受付時間");
+    assert_eq!(line_col(&doc, src.start), (10, 1));
+    assert_eq!(node.children.len(), 3);
+    let (_, src) = leaf_with(&doc, "メール:privacy@aozora.example");
+    assert_eq!(line_col(&doc, src.start), (12, 1));
+    let headings: Vec<&str> = doc
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.kind == NodeKind::Heading)
+        .map(|(i, _)| doc.src_text(i as u32))
+        .collect();
+    assert_eq!(
+        headings,
+        vec!["個人情報の取扱い", "第1条（目的）", "【お問い合わせ窓口】"]
+    );
+}
+
+/// Plain text: a single newline inside a paragraph ends a line too.
+#[test]
+fn plain_text_lines_end_lines() {
+    let doc = load("linebreaks.txt");
+    let (node, src) = leaf_with(&doc, "こもれび食堂\n代表木下一郎");
+    assert_eq!(node.kind, NodeKind::Paragraph);
+    assert_eq!(node.children.len(), 2);
+    let (_, src2) = leaf_with(&doc, "代表木下一郎");
+    assert_eq!(line_col(&doc, src.start), (4, 1));
+    assert_eq!(line_col(&doc, src2.start), (5, 1));
+}
+
+/// An EUC-JP page with CRLF line ends, half-width katakana and a JIS X 0212
+/// kanji (鷗, three bytes). Generated with Python: the text written as UTF-8,
+/// `\n` replaced by `\r\n`, encoded with the `euc_jp` codec.
+#[test]
+fn eucjp_crlf_page() {
+    let doc = load("eucjp-crlf.html");
+    assert_eq!(doc.encoding, "EUC-JP");
+    insta::assert_snapshot!(
+        "eucjp_crlf_outline",
+        render_text(&doc, TextOptions::default())
+    );
+    assert!(
+        doc.norm
+            .text
+            .contains("鷗ヶ丘観光協会(カモメガオカカンコウキョウカイ)")
+    );
+    let (node, src) = leaf_with(&doc, "個人情報保護管理者");
+    assert_eq!(node.kind, NodeKind::Paragraph);
+    assert_eq!(line_col(&doc, src.start), (16, 1));
+    assert_eq!(doc.file_offset(src.start), 476);
+    assert_eq!(
+        doc.file_offset(src.end),
+        476 + "個人情報保護管理者".chars().count() * 2
+    );
+    // Half-width katakana: one byte pair per char in EUC-JP (8E xx).
+    let (_, src) = leaf_with(&doc, "カモメ");
+    assert_eq!(&doc.text[src.clone()], "ｶﾓﾒ");
+    assert_eq!(line_col(&doc, src.start), (10, 18));
+    assert_eq!(doc.file_offset(src.start), 268);
+}

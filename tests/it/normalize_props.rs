@@ -1,7 +1,7 @@
 //! Properties of normalisation and its span map, for arbitrary Unicode input:
 //! the map is total, monotonic, and lands on char boundaries of the original.
 
-use policylint::document::normalize::normalize;
+use policylint::document::normalize::{normalize, normalize_lines};
 use policylint::document::{Document, Format};
 use policylint::source::decode;
 use proptest::prelude::*;
@@ -64,7 +64,11 @@ fn japanese_like() -> impl Strategy<Value = String> {
 }
 
 fn check_map(s: &str) {
-    let m = normalize(s);
+    check_map_of(s, normalize(s));
+    check_map_of(s, normalize_lines(s));
+}
+
+fn check_map_of(s: &str, m: policylint::text::span::MappedText) {
     assert_eq!(
         m.map.out_len(),
         m.text.len(),
@@ -119,6 +123,10 @@ proptest! {
     fn normalisation_is_idempotent(s in japanese_like()) {
         let once = normalize(&s).text;
         prop_assert_eq!(normalize(&once).text, once);
+        let lines = normalize_lines(&s).text;
+        prop_assert_eq!(normalize_lines(&lines).text, lines.clone());
+        // Keeping line ends changes nothing else.
+        prop_assert_eq!(normalize(&lines).text, normalize(&s).text);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! cells) produces the same block vocabulary, so the structure stage does not
 //! care where a block came from.
 
+mod frontmatter;
 mod html;
 mod markdown;
 mod scraped;
@@ -156,7 +157,7 @@ pub fn extract(format: Format, text: &str) -> Vec<Block> {
     // exact): it is not the page's text.
     match format {
         Format::Text => text::extract(text),
-        Format::Markdown => markdown::extract(&template::mask(text)),
+        Format::Markdown => markdown::extract_page(&template::mask(text)),
         Format::Html => html::extract(&template::mask(text), 0..text.len()),
     }
 }
