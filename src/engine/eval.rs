@@ -23,6 +23,9 @@ struct Instance {
     /// A window of characters: a match that starts inside it counts, even
     /// if it runs past its end.
     window: bool,
+    /// Sections taken together: only matches inside one of these count
+    /// (empty: the whole range).
+    parts: Vec<Range<usize>>,
 }
 
 /// Evaluates rules against one document.
@@ -195,6 +198,7 @@ impl<'a> Evaluator<'a> {
             section: None,
             origin: None,
             window: false,
+            parts: Vec::new(),
         };
         let mut out = Vec::new();
         self.block(&ctx, &rule.body, &root, false, None, &mut out);
@@ -250,6 +254,7 @@ impl<'a> Evaluator<'a> {
         boiler: bool,
     ) -> impl Iterator<Item = &'s Range<usize>> {
         self.within_ext(e, &inst.range, boiler, inst.window)
+            .filter(|m| in_parts(&inst.parts, m))
     }
 
     /// The match of `e` that stands for an element in `inst`: the first one,
@@ -366,6 +371,7 @@ impl<'a> Evaluator<'a> {
                     section: inst.section,
                     origin: Some(m.clone()),
                     window: inst.window,
+                    parts: inst.parts.clone(),
                 };
                 let mut found = Vec::new();
                 // An element block starts with its own anchor: by default
@@ -627,7 +633,10 @@ impl<'a> Evaluator<'a> {
     fn instances(&self, scope: &Scope, parent: &Instance, boiler: bool) -> Vec<Instance> {
         let doc = self.doc;
         let inside = |r: &Range<usize>| {
-            r.start >= parent.range.start && r.end <= parent.range.end && r.start < r.end
+            r.start >= parent.range.start
+                && r.end <= parent.range.end
+                && r.start < r.end
+                && in_parts(&parent.parts, r)
         };
         match scope {
             Scope::Document => vec![Instance {
@@ -635,10 +644,12 @@ impl<'a> Evaluator<'a> {
                 section: None,
                 origin: None,
                 window: false,
+                parts: Vec::new(),
             }],
             Scope::Section {
                 heading,
                 or_document,
+                together,
             } => {
                 let mut out: Vec<Instance> = Vec::new();
                 for &s in &self.sections {
@@ -665,11 +676,26 @@ impl<'a> Evaluator<'a> {
                             section: Some(s),
                             origin: None,
                             window: false,
+                            parts: Vec::new(),
                         });
                     }
                 }
                 if out.is_empty() && *or_document {
                     out.push(parent.clone());
+                } else if *together && out.len() > 1 {
+                    // One part made of every matching section: its heading
+                    // is the first one's, its matches those inside any.
+                    let parts: Vec<Range<usize>> = out.iter().map(|i| i.range.clone()).collect();
+                    let start = parts.iter().map(|p| p.start).min().unwrap_or(0);
+                    let end = parts.iter().map(|p| p.end).max().unwrap_or(0);
+                    let section = out[0].section;
+                    out = vec![Instance {
+                        range: start..end,
+                        section,
+                        origin: None,
+                        window: false,
+                        parts,
+                    }];
                 }
                 out
             }
@@ -691,6 +717,7 @@ impl<'a> Evaluator<'a> {
                             section: Some(s),
                             origin: None,
                             window: false,
+                            parts: Vec::new(),
                         },
                         None => parent.clone(),
                     };
@@ -718,6 +745,7 @@ impl<'a> Evaluator<'a> {
                         section: parent.section,
                         origin: None,
                         window: false,
+                        parts: Vec::new(),
                     })
                     .collect()
             }
@@ -733,11 +761,17 @@ impl<'a> Evaluator<'a> {
                         section: parent.section,
                         origin: Some(m.clone()),
                         window: true,
+                        parts: Vec::new(),
                     })
                     .collect()
             }
         }
     }
+}
+
+/// Whether `m` lies inside one of `parts` (always, when there are none).
+fn in_parts(parts: &[Range<usize>], m: &Range<usize>) -> bool {
+    parts.is_empty() || parts.iter().any(|p| p.start <= m.start && m.end <= p.end)
 }
 
 /// Two spellings of the same name: different, but within about one edit in

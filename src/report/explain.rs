@@ -175,11 +175,17 @@ fn block(set: &RuleSet, b: &Block, lang: Lang, depth: usize, out: &mut String) {
                 Scope::Section {
                     heading: Some(h),
                     or_document,
+                    together,
                 },
                 Lang::Ja,
             ) => format!(
-                "見出しが {} に一致するセクションで{}:",
+                "見出しが {} に一致する{}で{}:",
                 expr(set, *h),
+                if *together {
+                    "セクション全体（まとめて）"
+                } else {
+                    "セクション"
+                },
                 if *or_document {
                     "（なければ文書全体で）"
                 } else {
@@ -190,10 +196,16 @@ fn block(set: &RuleSet, b: &Block, lang: Lang, depth: usize, out: &mut String) {
                 Scope::Section {
                     heading: Some(h),
                     or_document,
+                    together,
                 },
                 Lang::En,
             ) => format!(
-                "in sections whose heading matches {}{}:",
+                "in {} whose heading matches {}{}:",
+                if *together {
+                    "all the sections, taken together,"
+                } else {
+                    "sections"
+                },
                 expr(set, *h),
                 if *or_document {
                     " (or the whole document if none)"

@@ -202,6 +202,9 @@ pub enum Scope {
     Section {
         heading: Option<Expr>,
         or_document: bool,
+        /// `sections(EXPR)`: the matching sections taken together, as one
+        /// part (a clause split over "Cookie" and "アクセス解析" sections).
+        together: bool,
         span: Span,
     },
     /// `section of EXPR`: the innermost section around each match.

@@ -987,6 +987,7 @@ impl<'a> Compiler<'a> {
                         ast::Scope::Section {
                             heading,
                             or_document,
+                            together,
                             ..
                         } => {
                             let heading = match heading {
@@ -996,6 +997,7 @@ impl<'a> Compiler<'a> {
                             heading.map(|heading| Scope::Section {
                                 heading,
                                 or_document: *or_document,
+                                together: *together,
                             })
                         }
                         ast::Scope::SectionOf { of, .. } => self.expr(fi, of).map(Scope::SectionOf),

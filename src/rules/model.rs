@@ -265,6 +265,8 @@ pub enum Scope {
     Section {
         heading: Option<ExprId>,
         or_document: bool,
+        /// The matching sections together, as one part.
+        together: bool,
     },
     SectionOf(ExprId),
     Node {

@@ -16,7 +16,7 @@ use crate::rules::ast::{
 use crate::rules::diagnostic::{RuleError, RuleErrorKind};
 
 const PATTERN_HELP: &str = "a pattern is a string \"…\", a regex /…/ or a term name, joined by `|`";
-const SCOPE_HELP: &str = "a scope is one of: document, section(…), section of …, paragraph, \
+const SCOPE_HELP: &str = "a scope is one of: document, section(…), sections(…), section of …, paragraph, \
                           sentence, list-item, cell, near … within N";
 
 impl<'a> Reader<'a> {
@@ -149,8 +149,9 @@ impl<'a> Reader<'a> {
         let start = word.span.start;
         match word.node.as_str() {
             "document" => Ok((after, Scope::Document(word.span))),
-            "section" => {
-                if let Ok((j, _)) = self.kw(after, "of") {
+            w @ ("section" | "sections") => {
+                let together = w == "sections";
+                if let (false, Ok((j, _))) = (together, self.kw(after, "of")) {
                     let (rest, of) = self.expr_after(j, "`section of`")?;
                     let span = start..of.span().end;
                     return Ok((rest, Scope::SectionOf { of, span }));
@@ -188,6 +189,7 @@ impl<'a> Reader<'a> {
                     Scope::Section {
                         heading,
                         or_document,
+                        together,
                         span,
                     },
                 ))
