@@ -182,7 +182,7 @@ static LOCAL_GOVERNMENT_NAME: LazyLock<Regex> = LazyLock::new(|| {
 /// self-reference as a municipality: what a 地方公共団体's page says.
 static ADMINISTRATIVE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"[\p{Han}]{0,8}個人情報保護条例|(本|当)(市|県|町|村|区)(は|が|では|において|の(個人情報|保有))|(市|県|町|村)(役所|役場|庁)が",
+        r"[\p{Han}\p{Hiragana}\p{Katakana}]{0,8}個人情報保護条例|(本|当)(市|県|町|村|区)(は|が|では|において|の(個人情報|保有))|(市|県|町|村)(役所|役場|庁)が",
     )
 });
 /// A company speaks of itself as 当社/弊社, and names its representative
@@ -266,7 +266,7 @@ static COVERED_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
 /// The operator speaks of providing or running the service itself.
 static PROVIDES: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(当社|弊社|当方|私|運営者|開発者)(が|の)?(提供|運営|配信|開発)|本サービス|当サービス|本アプリ|当アプリ",
+        r"(当社|弊社|当方|私|運営者|開発者)(が|の)?(提供|運営|配信|開発)|本サービス|当サービス|本アプリ|当アプリ|(提供|運営)(する|して|しており|にあたり|いたし)",
     )
 });
 static THIRD_PARTY_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
@@ -736,7 +736,7 @@ mod tests {
             "当社は、携帯電話サービスの提供にあたり、お客様の個人情報を取り扱います。",
         );
         assert_eq!(c.service.value, "covered");
-        assert_eq!(evidence(&c.service, &t), "携帯電話");
+        assert_eq!(evidence(&c.service, &t), "携帯電話サービス");
         let (c, _) = ctx(
             "p.txt",
             "当社が運営するSNS「サンプル」では、投稿とメッセージの送受信ができます。個人情報を適切に扱います。",

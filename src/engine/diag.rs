@@ -90,7 +90,7 @@ impl Diag {
 }
 
 /// The outcome for one file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct FileResult {
     /// The path as shown (relative as walked, `/` separators).
     pub path: String,

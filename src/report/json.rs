@@ -293,6 +293,7 @@ mod tests {
             encoding: skipped.is_none().then_some("UTF-8"),
             skipped: skipped.map(str::to_string),
             diagnostics,
+            ..FileResult::default()
         }
     }
 
@@ -302,6 +303,9 @@ mod tests {
             format: r.format,
             encoding: r.encoding,
             skipped: r.skipped.as_deref(),
+            context: None,
+            rules_applied: None,
+            skipped_rules: None,
         }
     }
 

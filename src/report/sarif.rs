@@ -342,6 +342,7 @@ mod tests {
                     fingerprint: "0123456789abcdef".into(),
                 })
                 .collect(),
+            ..FileResult::default()
         }
     }
 

@@ -761,7 +761,7 @@ rule demo/joint-use {
         assert_eq!(
             e.help.as_deref(),
             Some(
-                "a scope is one of: document, section(…), section of …, paragraph, sentence, list-item, cell, near … within N"
+                "a scope is one of: document, section(…), sections(…), section of …, paragraph, sentence, list-item, cell, near … within N"
             )
         );
         let rule = only_rule(&file);
