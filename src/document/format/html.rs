@@ -1,24 +1,21 @@
 //! HTML: whole documents, and HTML fragments inside table cells of plain-text
 //! or Markdown documents.
 //!
-//! html5tokenizer only tokenizes, so the little tree building we need lives
-//! here: an open-element stack with the usual implied end tags, capped in
-//! depth so that absurdly deep documents stay linear, plus skipping of
-//! elements whose text is never rendered (scripts, styles, SVG, …).
+//! html5gum only tokenizes, so the little tree building we need lives here:
+//! an open-element stack with the usual implied end tags, capped in depth so
+//! that absurdly deep documents stay linear, plus skipping of elements whose
+//! text is never rendered (scripts, styles, SVG, …).
 //!
-//! The tokenizer's spans are not always exact: a named character reference
-//! reports a wrong end, a `<` that turns out not to open a tag reports the
-//! position of the character after it, a tag read after a look-ahead starts
-//! one byte late, and chars and end tags in raw text report stale starts.
-//! [`Resolver`] re-derives exact spans from the source text, so every block
-//! maps back to exactly the bytes it came from.
+//! [`Sink`] is our own html5gum emitter: it receives text piece by piece (a
+//! run of literal text, or one decoded character reference) together with the
+//! reader position, which is exact except after the look-ahead of a `</` in
+//! raw text, so every block maps back to exactly the bytes it came from.
 
 use std::borrow::Cow;
+use std::convert::Infallible;
 use std::ops::Range;
 
-use html5tokenizer::offset::PosTrackingReader;
-use html5tokenizer::trace::Trace;
-use html5tokenizer::{NaiveParser, StartTag, Token, TracingEmitter};
+use html5gum::{Emitter, Error, State, Tokenizer};
 
 use super::{Block, BlockKind, CellRef};
 use crate::text::MappedText;
@@ -39,21 +36,14 @@ pub(super) fn extract(text: &str, range: Range<usize>) -> Vec<Block> {
     };
     let work = lone_cr_to_lf(src);
     let work: &str = &work;
-    let mut resolver = Resolver::new(work);
     let mut ex = Extractor::new(work, range.start);
-    let parser =
-        NaiveParser::new_with_emitter(PosTrackingReader::new(work), TracingEmitter::default());
-    for item in parser {
-        let Ok((token, trace)) = item;
-        resolver.feed(token, trace, &mut ex);
-    }
-    resolver.settle(None, &mut ex);
+    let Ok(()) = Tokenizer::new_with_emitter(work, Sink::new(work, &mut ex)).finish();
     ex.into_blocks()
 }
 
-/// The tokenizer turns a lone CR into LF but reports the span of the char
-/// after it. Rewriting lone CRs to LF up front (same length, so offsets are
-/// unchanged) avoids that; CRLF pairs are reported correctly and stay.
+/// A lone CR would be read as LF but map to a CR byte. Rewriting lone CRs to
+/// LF up front (same length, so offsets are unchanged) makes the text
+/// verbatim; CRLF pairs stay (see [`Sink::text`]).
 fn lone_cr_to_lf(src: &str) -> Cow<'_, str> {
     if !src.contains('\r') {
         return Cow::Borrowed(src);
@@ -72,226 +62,284 @@ fn lone_cr_to_lf(src: &str) -> Cow<'_, str> {
 }
 
 // ---------------------------------------------------------------------------
-// Span resolution
+// Tokens with exact spans
 
-/// Turns the tokenizer's tokens into tokens with exact spans (relative to the
-/// work string) and hands them to the [`Extractor`].
-struct Resolver<'w> {
+/// What the extractor needs of a start tag.
+struct StartTag {
+    name: String,
+    self_closing: bool,
+    attributes: Attributes,
+}
+
+/// Attributes in source order; the first of duplicates wins, as in browsers.
+#[derive(Default)]
+struct Attributes(Vec<(String, String)>);
+
+impl Attributes {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The emitter: builds tags, gives every piece of text its exact span (an
+/// offset into the work string) and hands both to the [`Extractor`].
+struct Sink<'w, 'x> {
     work: &'w str,
-    /// Where the next token starts (where the previous one ended). Unknown
-    /// only after a comment whose trace is unusable.
-    pos: Option<usize>,
-    /// Nothing may start before this: keeps every map monotonic.
-    floor: usize,
-    /// A character reference whose end is only known once the next token
-    /// arrives (the tokenizer reports named references with a wrong end).
-    pending: Option<PendingRef>,
+    ex: &'x mut Extractor<'w>,
+    /// Reader position, as the tokenizer moves it.
+    pos: usize,
+    /// Where the previous token ended: the next piece of text starts here.
+    end: usize,
+    tag_start: usize,
+    /// A `<` was read since the last token (it may have been dropped).
+    open: Option<usize>,
+    is_end_tag: bool,
+    self_closing: bool,
+    name: Vec<u8>,
+    /// For the appropriate-end-tag check in raw text.
+    last_start: Vec<u8>,
+    attributes: Attributes,
+    attr_name: Vec<u8>,
+    attr_value: Vec<u8>,
 }
 
-struct PendingRef {
-    start: usize,
-    /// End if the whole syntactic reference was consumed.
-    max_end: usize,
-    /// Reader position the tokenizer was at when it emitted the reference
-    /// (reported end + char length); both chars of a two-char reference
-    /// share it.
-    emitted_at: usize,
-    chars: String,
-}
-
-impl<'w> Resolver<'w> {
-    fn new(work: &'w str) -> Self {
-        Resolver {
+impl<'w, 'x> Sink<'w, 'x> {
+    fn new(work: &'w str, ex: &'x mut Extractor<'w>) -> Self {
+        Sink {
             work,
-            pos: Some(0),
-            floor: 0,
-            pending: None,
+            ex,
+            pos: 0,
+            end: 0,
+            tag_start: 0,
+            open: None,
+            is_end_tag: false,
+            self_closing: false,
+            name: Vec::new(),
+            last_start: Vec::new(),
+            attributes: Attributes::default(),
+            attr_name: Vec::new(),
+            attr_value: Vec::new(),
         }
     }
 
-    fn feed(&mut self, token: Token, trace: Trace, ex: &mut Extractor<'_>) {
-        match (token, trace) {
-            (Token::Char(c), Trace::Char(r)) => self.char(c, r, ex),
-            (Token::StartTag(tag), Trace::StartTag(t)) => {
-                self.settle(None, ex);
-                let span = self.tag_span(t.span);
-                ex.start_tag(tag, span);
-            }
-            (Token::EndTag(tag), Trace::EndTag(t)) => {
-                self.settle(None, ex);
-                let span = self.tag_span(t.span);
-                ex.end_tag(&tag.name, span);
-            }
-            (Token::Comment(_), Trace::Comment(t)) => {
-                self.settle(None, ex);
-                self.after_markup(t.data_span.end, true);
-            }
-            (Token::Doctype(_), Trace::Doctype(t)) => {
-                self.settle(None, ex);
-                // A doctype's reported end is exact.
-                self.after_markup(t.span().end, false);
-            }
-            _ => self.settle(None, ex),
-        }
-    }
-
-    /// Emit the pending reference; `next` is the reported start of the next
-    /// char token, which is exact for chars following a reference (they were
-    /// re-read after the tokenizer's look-ahead).
-    fn settle(&mut self, next: Option<usize>, ex: &mut Extractor<'_>) {
-        let Some(p) = self.pending.take() else {
-            return;
-        };
-        // A shorter match than the syntax allows (`&notit;` → `&not` + "it;")
-        // leaves the rest as literal chars starting inside the syntactic span.
-        let end = match next {
-            Some(s) if s > p.start && s < p.max_end => s,
-            _ => p.max_end,
-        };
-        ex.text(&p.chars, p.start..end, false);
-        self.pos = Some(end);
-        self.floor = end;
-    }
-
-    fn char(&mut self, c: char, r: Range<usize>, ex: &mut Extractor<'_>) {
-        // The second char of a two-char named reference reports the same
-        // start and reader position (a stale raw-text span may share the
-        // start only).
-        if let Some(p) = &mut self.pending
-            && r.start == p.start
-            && r.end + c.len_utf8() == p.emitted_at
-            && p.chars.chars().count() == 1
-            && self
-                .work
-                .as_bytes()
-                .get(p.start + 1)
-                .is_some_and(u8::is_ascii_alphabetic)
-        {
-            p.chars.push(c);
+    /// One piece of text: literal source text, or one decoded reference
+    /// (never both), or a CRLF read as LF, or a NUL.
+    fn text(&mut self, s: &[u8]) {
+        // The tokenizer sends an empty piece after a CRLF in raw text.
+        if s.is_empty() {
             return;
         }
-        self.settle(Some(r.start), ex);
         let work = self.work;
-        let n = c.len_utf8();
-        let literal_at = |p: usize| work.get(p..).is_some_and(|s| s.starts_with(c));
-        // A reference that yields '&' reports a span longer than one byte.
-        let may_be_literal = c != '&' || r.len() == 1;
-        if let Some(p) = self.pos
-            && p >= self.floor
-            && may_be_literal
-            && literal_at(p)
-        {
-            return self.verbatim(c, p..p + n, ex);
+        // `</>` is dropped without a token: skip any before this piece.
+        if self.open.take().is_some_and(|o| o >= self.end) {
+            while work
+                .get(self.end..)
+                .is_some_and(|rest| rest.starts_with("</>"))
+            {
+                self.end += 3;
+            }
         }
-        if r.len() == n && r.start >= self.floor && literal_at(r.start) {
-            return self.verbatim(c, r, ex);
-        }
+        let start = self.end;
         let bytes = work.as_bytes();
-        let at_floor = |p: usize, b: u8| p >= self.floor && bytes.get(p) == Some(&b);
-        let known = self.pos.filter(|&p| p >= self.floor);
-        if let Some(start) = known
-            .filter(|&p| at_floor(p, b'&'))
-            .or_else(|| Some(r.start).filter(|&p| at_floor(p, b'&')))
-        {
-            self.pending = Some(PendingRef {
-                start,
-                max_end: reference_end(bytes, start),
-                emitted_at: r.end + n,
-                chars: c.to_string(),
-            });
-            return;
-        }
-        // U+FFFD standing for a NUL byte: dropped, like literal NULs.
-        if let Some(p) = known
-            .filter(|&p| at_floor(p, 0))
-            .or_else(|| Some(r.start).filter(|&p| at_floor(p, 0)))
-        {
-            self.pos = Some(p + 1);
-            self.floor = p + 1;
-            return;
-        }
-        // Should not happen; keep the char, attached to no source bytes.
-        let p = known.unwrap_or(self.floor);
-        let mut buf = [0u8; 4];
-        ex.text(c.encode_utf8(&mut buf), p..p, false);
-    }
-
-    fn verbatim(&mut self, c: char, span: Range<usize>, ex: &mut Extractor<'_>) {
-        self.pos = Some(span.end);
-        self.floor = span.end;
-        let mut buf = [0u8; 4];
-        ex.text(c.encode_utf8(&mut buf), span, true);
-    }
-
-    /// Exact span of a tag: it starts where the previous token ended (the
-    /// reported start may be late or stale) and ends where reported.
-    fn tag_span(&mut self, r: Range<usize>) -> Range<usize> {
-        let work = self.work;
-        let bytes = work.as_bytes();
-        let end_ok = r.end <= work.len() && r.end >= self.floor && work.is_char_boundary(r.end);
-        let end = if end_ok { r.end } else { self.floor };
-        let is_lt = |p: usize| p >= self.floor && p <= end && bytes.get(p) == Some(&b'<');
-        let start = [self.pos, Some(r.start), r.start.checked_sub(1)]
-            .into_iter()
-            .flatten()
-            .find(|&p| is_lt(p))
-            .unwrap_or(end);
-        self.pos = Some(end);
-        self.floor = end;
-        start..end
-    }
-
-    /// After a comment or doctype. For a comment `data_end` is the end of its
-    /// data (its reported start is sometimes wrong) and the comment ends at
-    /// the next `>` (`-->`, `--!>` or a bogus comment's `>`; the data cannot
-    /// hold the closing `>`), or at EOF.
-    fn after_markup(&mut self, data_end: usize, find_gt: bool) {
-        let work = self.work;
-        if data_end < self.floor || !work.is_char_boundary(data_end) {
-            // Unusable trace: trust the next char's reported span instead.
-            self.pos = None;
-            return;
-        }
-        let end = if find_gt {
-            work[data_end..]
-                .find('>')
-                .map_or(work.len(), |i| data_end + i + 1)
+        let at = |end: usize| bytes.get(start..end) == Some(s);
+        // After the look-ahead of a `</` that does not close raw text, the
+        // position is one byte late; the `<` cannot begin a reference.
+        let literal = if at(self.pos) || (s.first() == Some(&b'<') && at(start + s.len())) {
+            start + s.len()
         } else {
-            data_end
+            start
         };
-        self.pos = Some(end);
-        self.floor = end;
+        if literal > start {
+            self.end = literal;
+            // The look-ahead after a reference may split a multi-byte char
+            // over two pieces: a char is sent with the piece that ends it.
+            let (from, to) = (char_floor(work, start), char_floor(work, literal));
+            let Some(run) = work.get(from..to) else {
+                return;
+            };
+            let mut buf = [0u8; 4];
+            for (i, c) in run.char_indices() {
+                let at = from + i;
+                let span = at..at + c.len_utf8();
+                self.ex.text(c.encode_utf8(&mut buf), span, true);
+            }
+            return;
+        }
+        let end = match bytes.get(start) {
+            // CRLF read as one LF: it maps to the CR; the LF is skipped.
+            Some(b'\r') if bytes.get(start + 1) == Some(&b'\n') => {
+                self.end = start + 2;
+                self.ex.text("\n", start..start + 1, false);
+                return;
+            }
+            // A NUL (read as itself or as U+FFFD) is dropped, like literal NULs.
+            Some(0) => {
+                self.end = start + 1;
+                return;
+            }
+            _ => self.pos,
+        };
+        let end = if end > start && work.is_char_boundary(end) {
+            end
+        } else {
+            start
+        };
+        self.end = end;
+        self.ex.text(&String::from_utf8_lossy(s), start..end, false);
+    }
+
+    fn flush_attribute(&mut self) {
+        if self.attr_name.is_empty() {
+            return;
+        }
+        let name = String::from_utf8_lossy(&self.attr_name);
+        if self.attributes.get(&name).is_none() {
+            let value = String::from_utf8_lossy(&self.attr_value).into_owned();
+            self.attributes.0.push((name.into_owned(), value));
+        }
+        self.attr_name.clear();
+        self.attr_value.clear();
     }
 }
 
-/// End of the character reference starting with the `&` at `start`, as far
-/// as its syntax goes: `&#` digits `;`?, `&#x` hex digits `;`?, `&` name `;`?.
-fn reference_end(bytes: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    if bytes.get(i) == Some(&b'#') {
-        i += 1;
-        let hex = matches!(bytes.get(i), Some(b'x' | b'X'));
-        if hex {
-            i += 1;
-        }
-        while bytes.get(i).is_some_and(|b| {
-            if hex {
-                b.is_ascii_hexdigit()
-            } else {
-                b.is_ascii_digit()
-            }
-        }) {
-            i += 1;
-        }
-    } else {
-        while bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
-            i += 1;
-        }
+/// The nearest char boundary at or before `i`.
+fn char_floor(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
     }
-    if bytes.get(i) == Some(&b';') {
-        i += 1;
+    i
+}
+
+impl Emitter for Sink<'_, '_> {
+    type Token = Infallible;
+
+    fn move_position(&mut self, offset: isize) {
+        self.pos = self.pos.saturating_add_signed(offset);
     }
-    i.min(bytes.len())
+
+    fn set_last_start_tag(&mut self, last_start_tag: Option<&[u8]>) {
+        self.last_start.clear();
+        self.last_start.extend(last_start_tag.unwrap_or_default());
+    }
+
+    fn emit_eof(&mut self) {}
+
+    fn emit_error(&mut self, _: Error) {}
+
+    fn should_emit_errors(&mut self) -> bool {
+        false
+    }
+
+    fn pop_token(&mut self) -> Option<Infallible> {
+        None
+    }
+
+    fn emit_string(&mut self, s: &[u8]) {
+        self.text(s);
+    }
+
+    fn init_start_tag(&mut self) {
+        self.is_end_tag = false;
+        self.self_closing = false;
+        self.name.clear();
+        self.attributes.0.clear();
+        self.attr_name.clear();
+        self.attr_value.clear();
+    }
+
+    fn init_end_tag(&mut self) {
+        self.init_start_tag();
+        self.is_end_tag = true;
+    }
+
+    fn init_comment(&mut self) {}
+
+    fn emit_current_tag(&mut self) -> Option<State> {
+        self.flush_attribute();
+        // Never before the previous token: keeps every map monotonic.
+        let span = self.tag_start.max(self.end).min(self.pos)..self.pos;
+        self.end = self.pos;
+        let name = String::from_utf8_lossy(&self.name).into_owned();
+        if self.is_end_tag {
+            self.ex.end_tag(&name, span);
+            return None;
+        }
+        self.last_start.clone_from(&self.name);
+        // What a parser would switch to for these elements (no tree, so
+        // `<script>` in SVG is treated as HTML's too).
+        let state = match name.as_str() {
+            "title" | "textarea" => Some(State::RcData),
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" => Some(State::RawText),
+            "script" => Some(State::ScriptData),
+            "plaintext" => Some(State::PlainText),
+            _ => None,
+        };
+        let tag = StartTag {
+            name,
+            self_closing: self.self_closing,
+            attributes: std::mem::take(&mut self.attributes),
+        };
+        self.ex.start_tag(tag, span);
+        state
+    }
+
+    fn emit_current_comment(&mut self) {
+        self.end = self.pos;
+    }
+
+    fn emit_current_doctype(&mut self) {
+        self.end = self.pos;
+    }
+
+    fn set_self_closing(&mut self) {
+        self.self_closing = !self.is_end_tag;
+    }
+
+    fn set_force_quirks(&mut self) {}
+
+    fn push_tag_name(&mut self, s: &[u8]) {
+        self.name.extend_from_slice(s);
+    }
+
+    fn push_comment(&mut self, _: &[u8]) {}
+
+    fn push_doctype_name(&mut self, _: &[u8]) {}
+
+    fn init_doctype(&mut self) {}
+
+    fn init_attribute(&mut self) {
+        self.flush_attribute();
+    }
+
+    fn push_attribute_name(&mut self, s: &[u8]) {
+        self.attr_name.extend_from_slice(s);
+    }
+
+    fn push_attribute_value(&mut self, s: &[u8]) {
+        self.attr_value.extend_from_slice(s);
+    }
+
+    fn set_doctype_public_identifier(&mut self, _: &[u8]) {}
+
+    fn set_doctype_system_identifier(&mut self, _: &[u8]) {}
+
+    fn push_doctype_public_identifier(&mut self, _: &[u8]) {}
+
+    fn push_doctype_system_identifier(&mut self, _: &[u8]) {}
+
+    fn start_open_tag(&mut self) {
+        // Called just after the `<` was read.
+        self.tag_start = self.pos.saturating_sub(1);
+        self.open = Some(self.tag_start);
+    }
+
+    fn current_is_appropriate_end_tag_token(&mut self) -> bool {
+        self.is_end_tag && !self.last_start.is_empty() && self.name == self.last_start
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -719,7 +767,7 @@ impl<'w> Extractor<'w> {
         self.blocks
     }
 
-    /// Text from the resolver: one char, or the chars of one reference.
+    /// Text from the sink: one char, or the chars of one reference.
     fn text(&mut self, s: &str, span: Range<usize>, verbatim: bool) {
         if self.skip.is_some() || self.ruby || s.contains('\0') {
             return;
@@ -1212,6 +1260,25 @@ mod tests {
     }
 
     #[test]
+    fn script_ends_at_its_end_tag_after_false_end_tags() {
+        // html5tokenizer 0.5.2 never left the script here and lost the page.
+        let html = "<script>a</b</c</script><p>本文</p>";
+        assert_eq!(texts(&blocks(html)), ["本文"]);
+    }
+
+    #[test]
+    fn raw_text_look_ahead_keeps_exact_spans() {
+        // After `</b` the reader is one byte late; `</`, `b>` and the
+        // reference must still map to their own bytes.
+        let html = "<textarea>a</b>&lt;c</textarea>\0x";
+        let b = blocks(html);
+        assert_eq!(texts(&b), ["a</b><cx"]);
+        assert_eq!(src_of(html, &b[0], "</b>"), "</b>");
+        assert_eq!(src_of(html, &b[0], "<c"), "&lt;c");
+        assert_eq!(src_of(html, &b[0], "cx"), "c</textarea>\0x");
+    }
+
+    #[test]
     fn named_references_decode_with_exact_spans() {
         // The tokenizer reports a wrong end for named references; each one
         // must still map to exactly its own bytes, also next to multi-byte text.
@@ -1654,6 +1721,37 @@ mod tests {
             1 => any::<char>().prop_map(String::from),
         ];
         prop::collection::vec(piece, 0..48).prop_map(|v| v.concat())
+    }
+
+    /// End of the character reference starting with the `&` at `start`, as
+    /// far as its syntax goes: `&#` digits `;`?, `&#x` hex digits `;`?, `&`
+    /// name `;`?.
+    fn reference_end(bytes: &[u8], start: usize) -> usize {
+        let mut i = start + 1;
+        if bytes.get(i) == Some(&b'#') {
+            i += 1;
+            let hex = matches!(bytes.get(i), Some(b'x' | b'X'));
+            if hex {
+                i += 1;
+            }
+            while bytes.get(i).is_some_and(|b| {
+                if hex {
+                    b.is_ascii_hexdigit()
+                } else {
+                    b.is_ascii_digit()
+                }
+            }) {
+                i += 1;
+            }
+        } else {
+            while bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+                i += 1;
+            }
+        }
+        if bytes.get(i) == Some(&b';') {
+            i += 1;
+        }
+        i.min(bytes.len())
     }
 
     /// Whitespace and references (to whitespace), nothing else.
