@@ -128,6 +128,9 @@ enum ItemKind {
 struct OpenHeading {
     family: Family,
     number: Option<u32>,
+    /// The numbering a markup heading's text opens with ("<h3>(1) …</h3>"):
+    /// it orders headings that share one markup level.
+    text_marker: Option<Marker>,
     section: NodeId,
 }
 
@@ -440,14 +443,19 @@ impl TreeBuilder {
     }
 
     /// Where a heading of family `fam` goes: the stack length to keep.
-    fn place(&self, fam: Family, number: Option<u32>) -> usize {
+    /// `text_marker` is the numbering a markup heading's text opens with.
+    fn place(&self, fam: Family, number: Option<u32>, text_marker: Option<Marker>) -> usize {
         let len = self.stack.len();
         if let Family::Markup(level) = fam {
-            return self
+            let p = self
                 .stack
                 .iter()
                 .rposition(|e| matches!(e.family, Family::Markup(l) if l < level))
                 .map_or(0, |i| i + 1);
+            return match text_marker {
+                Some(m) => p + self.place_in_level(fam, p, m),
+                None => p,
+            };
         }
         // Numbering does not continue across a markup heading.
         let floor = self
@@ -490,9 +498,44 @@ impl TreeBuilder {
         len
     }
 
+    /// Sites use one `<hN>` for a section and for its numbered parts
+    /// ("<h3>利用目的</h3>", "<h3>(1) …</h3>"): among the open headings of
+    /// this markup level (from `p` on), the numbering of their text nests the
+    /// way it does in plain text. Returns how many of them to keep.
+    fn place_in_level(&self, fam: Family, p: usize, m: Marker) -> usize {
+        let chain = self.stack[p..]
+            .iter()
+            .take_while(|e| e.family == fam)
+            .map(|e| e.text_marker)
+            .collect::<Vec<_>>();
+        let n = m.number.unwrap_or(1);
+        // A continuation ("(2)" after "(1)") is a sibling.
+        if let Some(i) = chain.iter().rposition(|t| {
+            t.is_some_and(|t| t.family.same_group(m.family) && t.number.is_some_and(|k| k + 1 == n))
+        }) {
+            return i;
+        }
+        let same = chain
+            .iter()
+            .rposition(|t| t.is_some_and(|t| t.family == m.family));
+        match same {
+            // The family restarts under a deeper heading of this level: nest.
+            Some(i) if n <= 1 && i + 1 < chain.len() => chain.len(),
+            Some(i) => i,
+            // A family met for the first time nests under the heading before
+            // it at this level, unnumbered or of another family.
+            None => chain.len(),
+        }
+    }
+
     fn add_heading(&mut self, item: &Item, m: Marker) {
         self.table = None;
-        let keep = self.place(m.family, m.number);
+        let text_marker = match m.family {
+            Family::Markup(_) => heading::marker(item.text.text.split('\n').next().unwrap_or(""))
+                .filter(|t| t.family.is_numbered()),
+            _ => None,
+        };
+        let keep = self.place(m.family, m.number, text_marker);
         // A continuation across the DotNumber/SpaceNumber typo keeps the family
         // it continues.
         let family = match self.stack.get(keep) {
@@ -513,6 +556,7 @@ impl TreeBuilder {
         self.stack.push(OpenHeading {
             family,
             number: m.number,
+            text_marker,
             section: sid,
         });
         let mut h = Node::new(NodeKind::Heading, Some(sid));
@@ -758,6 +802,45 @@ mod tests {
                 "    ・基本情報"
             ]
         );
+    }
+
+    #[test]
+    fn same_markup_level_nests_by_text_numbering() {
+        let t = "## はじめに\n\n本文。\n\n## 利用目的\n\n## (1) 一つ目\n\n## (2) 二つ目\n\n### 細目\n\n## (3) 三つ目\n\n## 第三者提供\n\n## 1. 一\n\n## 2. 二\n";
+        let s = build(t, format::extract(Format::Markdown, t));
+        let got: Vec<_> = s
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Section)
+            .map(|n| {
+                let h = &s.nodes[n.children[0] as usize];
+                format!("{}{}", "  ".repeat(n.level as usize - 1), &t[h.src.clone()])
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "はじめに",
+                "利用目的",
+                "  (1) 一つ目",
+                "  (2) 二つ目",
+                "    細目",
+                "  (3) 三つ目",
+                "第三者提供",
+                "  1. 一",
+                "  2. 二",
+            ]
+        );
+        // Numbered headings with no unnumbered one before them stay siblings.
+        let t = "## 1. 一\n\n## 2. 二\n\n## (1) 細目\n\n## 3. 三\n";
+        let s = build(t, format::extract(Format::Markdown, t));
+        let levels: Vec<u8> = s
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Section)
+            .map(|n| n.level)
+            .collect();
+        assert_eq!(levels, vec![1, 1, 2, 1]);
     }
 
     #[test]

@@ -193,3 +193,36 @@ fn vue_single_file_component() {
     let p = doc.position(at);
     assert_eq!((p.line, p.column), (11, 10));
 }
+
+/// One `<h3>` for a section and its numbered parts: the parts nest under the
+/// unnumbered heading before them until the next unnumbered `<h3>`.
+#[test]
+fn flat_heading_levels_nest_by_numbering() {
+    let doc = load("flat-headings.html");
+    insta::assert_snapshot!(
+        "flat_headings_outline",
+        render_text(&doc, TextOptions::default())
+    );
+    let level_of = |title: &str| {
+        doc.nodes
+            .iter()
+            .enumerate()
+            .find(|(i, n)| {
+                n.kind == NodeKind::Section
+                    && doc
+                        .section_heading(*i as u32)
+                        .is_some_and(|h| doc.src_text(h) == title)
+            })
+            .map(|(_, n)| n.level)
+    };
+    assert_eq!(level_of("個人情報の利用目的"), Some(2));
+    assert_eq!(level_of("(4) 採用選考"), Some(3));
+    assert_eq!(level_of("請求書の送付"), Some(4));
+    // The run ends at the next unnumbered <h3>.
+    assert_eq!(level_of("第三者への提供"), Some(2));
+    assert_eq!(level_of("②規程の整備"), Some(4));
+    assert_eq!(level_of("2. 技術的な措置"), Some(3));
+    let at = doc.text.find("(3) ご請求").unwrap();
+    let p = doc.position(at);
+    assert_eq!((p.line, p.column), (16, 5));
+}
