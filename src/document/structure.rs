@@ -152,6 +152,11 @@ pub fn build(text: &str, blocks: Vec<Block>) -> Structure {
         let item = &items[idx];
         let next = items.get(idx + 1);
         let prev = idx.checked_sub(1).map(|p| &items[p]);
+        if is_empty_heading(item) {
+            // "<h2>&#8203;</h2>": no text, so no section that would swallow
+            // the text after it.
+            continue;
+        }
         if item.boilerplate || item.cell.is_some() {
             // No heading detection in navigation or table cells.
             let kind = match item.kind {
@@ -162,6 +167,9 @@ pub fn build(text: &str, blocks: Vec<Block>) -> Structure {
             continue;
         }
         match item.kind {
+            ItemKind::Heading(m) if is_translated_title(item, m, &items[idx + 1..]) => {
+                b.add_leaf(item, NodeKind::Paragraph)
+            }
             ItemKind::Heading(m) if m.family != Family::ParenLabel || paren_labels >= 2 => {
                 b.add_heading(item, m)
             }
@@ -188,6 +196,46 @@ pub fn build(text: &str, blocks: Vec<Block>) -> Structure {
     finish_ranges(&mut nodes, text.len());
     label_cells(&mut nodes, text);
     Structure { nodes, norm }
+}
+
+/// A markup heading with nothing a reader can see: white space, or
+/// zero-width characters that survive as text.
+fn is_empty_heading(item: &Item) -> bool {
+    matches!(item.kind, ItemKind::Heading(m) if matches!(m.family, Family::Markup(_)))
+        && item.text.text.chars().all(|c| {
+            c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+        })
+}
+
+/// Kana or kanji (not CJK punctuation, which Latin titles borrow).
+fn is_japanese(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF66}'..='\u{FF9F}')
+}
+
+/// "<h1>Privacy Policy</h1><h1>プライバシーポリシー</h1>": a markup heading in
+/// another language directly followed by a heading of the same or a higher
+/// level is the next heading's title in translation. As a section it would
+/// hold nothing, so it is read as a paragraph. A Latin heading with body
+/// text or deeper headings after it ("Google Analytics") stays a section.
+fn is_translated_title(item: &Item, m: Marker, rest: &[Item]) -> bool {
+    let Family::Markup(level) = m.family else {
+        return false;
+    };
+    let t = &item.text.text;
+    if !t.chars().any(char::is_alphabetic) || t.chars().any(is_japanese) {
+        return false;
+    }
+    let next = rest.iter().find(|i| !is_empty_heading(i));
+    next.is_some_and(|n| {
+        !n.boilerplate
+            && n.cell.is_none()
+            && matches!(n.kind, ItemKind::Heading(Marker { family: Family::Markup(l), .. }) if l <= level)
+    })
 }
 
 fn indentation(text: &str, src_start: usize) -> usize {

@@ -226,3 +226,51 @@ fn flat_heading_levels_nest_by_numbering() {
     let p = doc.position(at);
     assert_eq!((p.line, p.column), (16, 5));
 }
+
+/// Empty headings are not sections; a title in another language directly
+/// before a heading of its level is a paragraph, so its text stays.
+#[test]
+fn empty_and_translated_headings() {
+    let doc = load("empty-heading.html");
+    insta::assert_snapshot!(
+        "empty_heading_outline",
+        render_text(&doc, TextOptions::default())
+    );
+    let headings: Vec<&str> = doc
+        .nodes
+        .iter()
+        .filter(|n| n.kind == NodeKind::Heading)
+        .map(|n| doc.text[n.src.clone()].trim())
+        .collect();
+    assert_eq!(
+        headings,
+        vec![
+            "プライバシーポリシー",
+            "利用目的",
+            "お問い合わせ",
+            "Google Analytics"
+        ]
+    );
+    // No text is lost: each translated title is a paragraph of its own.
+    for title in ["Privacy Policy", "Purpose of Use", "Contact"] {
+        let at = doc.text.find(&format!(">{title}<")).unwrap() + 1;
+        let node = doc
+            .nodes
+            .iter()
+            .find(|n| n.src.start == at)
+            .unwrap_or_else(|| panic!("{title} has no node"));
+        assert_eq!(node.kind, NodeKind::Paragraph, "{title}");
+        assert_eq!(&doc.text[node.src.clone()], title);
+    }
+    // The text after the empty headings stays in the section before them.
+    let at = doc.text.find("当院は、個人情報の保護").unwrap();
+    let p = doc.position(at);
+    assert_eq!((p.line, p.column), (14, 4));
+    let para = doc.nodes.iter().find(|n| n.src.start == at).unwrap();
+    let parent = doc.node(para.parent.unwrap());
+    assert_eq!(
+        doc.src_text(doc.section_heading(para.parent.unwrap()).unwrap()),
+        "プライバシーポリシー"
+    );
+    assert_eq!(parent.level, 1);
+}
