@@ -67,6 +67,10 @@ pub struct Node {
     pub norm: Range<usize>,
     /// Navigation, header or footer text: ignored by rules by default.
     pub boilerplate: bool,
+    /// Text of a statute or of internal rules quoted after the policy
+    /// ("個人情報の保護に関する法律（抜粋）" and its 第N条): not the policy's own
+    /// words, so never evidence for a rule.
+    pub quoted: bool,
     /// Section depth (1 = top level), list item nesting (1 = top level);
     /// 0 for other nodes.
     pub level: u8,
@@ -88,6 +92,7 @@ impl Node {
             src: 0..0,
             norm: 0..0,
             boilerplate: false,
+            quoted: false,
             level: 0,
             family: None,
             number: None,
@@ -147,6 +152,7 @@ pub fn build(text: &str, blocks: Vec<Block>) -> Structure {
         stack: Vec::new(),
         first_parent: Vec::new(),
         table: None,
+        quote: None,
     };
     for idx in 0..items.len() {
         let item = &items[idx];
@@ -156,6 +162,18 @@ pub fn build(text: &str, blocks: Vec<Block>) -> Structure {
             // "<h2>&#8203;</h2>": no text, so no section that would swallow
             // the text after it.
             continue;
+        }
+        if !item.boilerplate && item.cell.is_none() {
+            if b.quote.is_some_and(|until| ends_quote(item, until)) {
+                b.quote = None;
+            }
+            if is_quote_title(item)
+                && opens_articles(&items[idx + 1..])
+                && policy_before(&items[..idx])
+            {
+                b.open_quote(item);
+                continue;
+            }
         }
         if item.boilerplate || item.cell.is_some() {
             // No heading detection in navigation or table cells.
@@ -236,6 +254,90 @@ fn is_translated_title(item: &Item, m: Marker, rest: &[Item]) -> bool {
             && n.cell.is_none()
             && matches!(n.kind, ItemKind::Heading(Marker { family: Family::Markup(l), .. }) if l <= level)
     })
+}
+
+/// A title that names a law, rules or an excerpt: "個人情報の保護に関する法律
+/// （抜粋）", "【関係法令】", "個人情報取扱規程", "（参考）個人情報保護法". One short
+/// line, not a sentence, not itself numbered.
+fn is_quote_title(item: &Item) -> bool {
+    match item.kind {
+        ItemKind::Paragraph => {}
+        ItemKind::Heading(m) if !m.family.is_numbered() => {}
+        _ => return false,
+    }
+    let t = item.text.text.trim();
+    if t.is_empty() || t.contains(['\n', '。']) || t.chars().count() > 40 {
+        return false;
+    }
+    if let ItemKind::Heading(Marker {
+        family: Family::Markup(_),
+        ..
+    }) = item.kind
+        && heading::marker(t).is_some_and(|m| m.family.is_numbered())
+    {
+        return false;
+    }
+    const WORDS: &[&str] = &[
+        "法律",
+        "法令",
+        "規程",
+        "規則",
+        "抜粋",
+        "参考",
+        "条文",
+        "施行令",
+    ];
+    let bare = t.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '】' | '」' | '）' | ')' | '>' | '＞' | '〉' | '》')
+    });
+    WORDS.iter().any(|w| t.contains(w)) || bare.ends_with('法')
+}
+
+/// The text after a title opens with a 第N条 article (or 第N章).
+fn opens_articles(rest: &[Item]) -> bool {
+    let Some(next) = rest.iter().find(|i| !is_empty_heading(i)) else {
+        return false;
+    };
+    if next.boilerplate || next.cell.is_some() {
+        return false;
+    }
+    let marker = match next.kind {
+        ItemKind::Heading(Marker {
+            family: Family::Markup(_),
+            ..
+        })
+        | ItemKind::Paragraph => heading::marker(next.text.text.split('\n').next().unwrap_or("")),
+        ItemKind::Heading(m) => Some(m),
+        ItemKind::ListItem { .. } => None,
+    };
+    marker.is_some_and(|m| m.family == Family::Article)
+}
+
+/// Policy text comes before: a quotation is appended to a policy, while a
+/// document that opens with "個人情報保護規程" and its articles is itself the
+/// policy. Two headings or three sentences of the policy's own are enough.
+fn policy_before(before: &[Item]) -> bool {
+    let own = || before.iter().filter(|i| !i.boilerplate && i.cell.is_none());
+    let headings = own()
+        .filter(|i| matches!(i.kind, ItemKind::Heading(_)))
+        .count();
+    let sentences: usize = own().map(|i| i.text.text.matches('。').count()).sum();
+    headings >= 2 || sentences >= 3
+}
+
+/// A markup heading at the quotation's level or above that is not one of
+/// its articles: the policy's text goes on.
+fn ends_quote(item: &Item, until: u8) -> bool {
+    let ItemKind::Heading(Marker {
+        family: Family::Markup(l),
+        ..
+    }) = item.kind
+    else {
+        return false;
+    };
+    l <= until
+        && !heading::marker(item.text.text.split('\n').next().unwrap_or(""))
+            .is_some_and(|m| m.family == Family::Article)
 }
 
 fn indentation(text: &str, src_start: usize) -> usize {
@@ -389,12 +491,16 @@ struct TreeBuilder {
     first_parent: Vec<(Family, Option<Family>)>,
     /// The open table: (table index, table node, current cell node and its ref).
     table: Option<(u32, NodeId, NodeId, CellRef)>,
+    /// Inside an appended quotation of a statute or rules: the markup level
+    /// whose next heading ends it.
+    quote: Option<u8>,
 }
 
 impl TreeBuilder {
     fn push_node(&mut self, mut node: Node, parent: NodeId) -> NodeId {
         let id = self.nodes.len() as NodeId;
         node.parent = Some(parent);
+        node.quoted = self.quote.is_some() && !node.boilerplate;
         self.nodes.push(node);
         self.nodes[parent as usize].children.push(id);
         id
@@ -576,6 +682,34 @@ impl TreeBuilder {
         }
     }
 
+    /// The title of an appended quotation: a top-level section (the quoted
+    /// articles are not parts of the policy's last section) that holds
+    /// everything up to the quotation's end.
+    fn open_quote(&mut self, item: &Item) {
+        let innermost_markup = self.stack.iter().rev().find_map(|e| match e.family {
+            Family::Markup(l) => Some(l),
+            _ => None,
+        });
+        let family = match item.kind {
+            ItemKind::Heading(m) if !m.family.is_numbered() => m.family,
+            _ => Family::Title,
+        };
+        self.quote = Some(match family {
+            Family::Markup(l) => l,
+            // A plain line ends at the next markup heading of the level it
+            // was written under (any, outside markup sections).
+            _ => innermost_markup.unwrap_or(u8::MAX),
+        });
+        self.stack.clear();
+        self.add_heading(
+            item,
+            Marker {
+                family,
+                number: None,
+            },
+        );
+    }
+
     fn add_heading(&mut self, item: &Item, m: Marker) {
         self.table = None;
         let text_marker = match m.family {
@@ -583,7 +717,11 @@ impl TreeBuilder {
                 .filter(|t| t.family.is_numbered()),
             _ => None,
         };
-        let keep = self.place(m.family, m.number, text_marker);
+        let mut keep = self.place(m.family, m.number, text_marker);
+        if self.quote.is_some() && !self.stack.is_empty() {
+            // Nothing inside a quotation climbs above its title.
+            keep = keep.max(1);
+        }
         // A continuation across the DotNumber/SpaceNumber typo keeps the family
         // it continues.
         let family = match self.stack.get(keep) {
@@ -635,6 +773,7 @@ fn normalise_leaves(nodes: &mut Vec<Node>, leaves: Vec<(NodeId, MappedText, bool
             continue;
         }
         let boiler = nodes[id as usize].boilerplate;
+        let quoted = nodes[id as usize].quoted;
         for r in sentences(&text.text, split_lines) {
             let ns = local.map.from_src_start(r.start);
             let ne = local.map.from_src_end(r.end);
@@ -645,6 +784,7 @@ fn normalise_leaves(nodes: &mut Vec<Node>, leaves: Vec<(NodeId, MappedText, bool
             s.src = text.to_src(r);
             s.norm = start + ns..start + ne;
             s.boilerplate = boiler;
+            s.quoted = quoted;
             let sid = nodes.len() as NodeId;
             nodes.push(s);
             nodes[id as usize].children.push(sid);
@@ -889,6 +1029,39 @@ mod tests {
             .map(|n| n.level)
             .collect();
         assert_eq!(levels, vec![1, 1, 2, 1]);
+    }
+
+    #[test]
+    fn html_quotation_ends_at_the_next_heading_of_its_level() {
+        let t = "<h1>個人情報保護方針</h1><h2>1. 利用目的</h2><p>連絡のため。</p><h2>2. 管理</h2><p>適切に管理します。</p>\
+                 <h2>【関係法令】</h2><p>第十七条 事業者は、不正に取得してはならない。</p><h3>第二十条</h3><p>二項。</p>\
+                 <h2>お問い合わせ</h2><p>窓口まで。</p>";
+        let s = build(t, format::extract(Format::Html, t));
+        let sections: Vec<_> = s
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Section)
+            .map(|n| {
+                let h = &s.nodes[n.children[0] as usize];
+                (n.level, &t[h.src.clone()], n.quoted)
+            })
+            .collect();
+        assert_eq!(
+            sections,
+            vec![
+                (1, "個人情報保護方針", false),
+                (2, "1. 利用目的", false),
+                (2, "2. 管理", false),
+                (1, "【関係法令】", true),
+                (2, "第十七条 事業者は、不正に取得してはならない。", true),
+                (2, "第二十条", true),
+                (1, "お問い合わせ", false),
+            ]
+        );
+        // A title without articles after it is the policy's own heading.
+        let t = "<h2>1. 目的</h2><p>一。</p><h2>2. 管理</h2><p>二。</p><h2>関係法令の遵守</h2><p>法令を守ります。</p>";
+        let s = build(t, format::extract(Format::Html, t));
+        assert!(s.nodes.iter().all(|n| !n.quoted));
     }
 
     #[test]

@@ -274,3 +274,78 @@ fn empty_and_translated_headings() {
     );
     assert_eq!(parent.level, 1);
 }
+
+/// A statute excerpt and internal rules appended after the policy: their
+/// 第N条 articles are not nested into the policy's last section, and every
+/// node of them is quoted.
+#[test]
+fn quoted_statute_after_the_policy() {
+    let doc = load("quoted-statute.txt");
+    assert_eq!(doc.format, Format::Text);
+    insta::assert_snapshot!(
+        "quoted_statute_outline",
+        render_text(&doc, TextOptions::default())
+    );
+    let start = doc.text.find("個人情報の保護に関する法律（抜粋）").unwrap();
+    let p = doc.position(start);
+    assert_eq!((p.line, p.column), (19, 1));
+    for (i, n) in doc.nodes.iter().enumerate().skip(1) {
+        assert_eq!(n.quoted, n.src.start >= start, "node {i} {:?}", n.kind);
+    }
+    // The policy's last section ends with its own text.
+    let last = doc
+        .nodes
+        .iter()
+        .enumerate()
+        .rfind(|(_, n)| n.kind == NodeKind::Section && !n.quoted)
+        .unwrap();
+    assert_eq!(
+        doc.src_text(doc.section_heading(last.0 as u32).unwrap()),
+        "4. お問い合わせ"
+    );
+    assert!(last.1.src.end < start);
+    // Both appendices are top-level sections.
+    let tops: Vec<&str> = doc
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.kind == NodeKind::Section && n.quoted && n.level == 1)
+        .map(|(i, _)| doc.src_text(doc.section_heading(i as u32).unwrap()))
+        .collect();
+    assert_eq!(
+        tops,
+        vec![
+            "個人情報の保護に関する法律（抜粋）",
+            "（参考）ひまわり保育園 個人情報取扱規程"
+        ]
+    );
+    let json = policylint::report::outline::to_json(&doc);
+    let quoted = json["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["quoted"] == true)
+        .count();
+    assert_eq!(quoted, doc.nodes.iter().filter(|n| n.quoted).count());
+    assert!(quoted > 10);
+}
+
+/// A policy written as articles is the policy, not a quotation, even when
+/// its title names rules.
+#[test]
+fn a_policy_written_as_articles_is_not_quoted() {
+    let text = "個人情報取扱規程\n\n第1条（目的）\nこの規程は、当社の個人情報の取扱いを定める。\n\n第2条（利用目的）\n当社は、取引先との連絡のために個人情報を利用する。\n";
+    let doc = Document::parse(
+        Path::new("rules.txt"),
+        policylint::source::decode(text.as_bytes()).unwrap(),
+        Format::Text,
+    );
+    assert!(doc.nodes.iter().all(|n| !n.quoted));
+    assert_eq!(
+        doc.nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Section)
+            .count(),
+        2
+    );
+}
