@@ -37,6 +37,8 @@ pub enum Family {
     ParenLabel,
     /// ■ □ ◆ ◇ ● ○ ▼ ▲ ・ and similar, followed by a short title
     Symbol(char),
+    /// A plain line that titles an appended quotation ("…法（抜粋）")
+    Title,
 }
 
 impl Family {
@@ -77,6 +79,7 @@ impl Family {
             Family::Angle => "<>".into(),
             Family::ParenLabel => "（）".into(),
             Family::Symbol(c) => c.to_string(),
+            Family::Title => "title".into(),
         }
     }
 }

@@ -67,7 +67,9 @@ pub struct Node {
     pub norm: Range<usize>,
     /// Navigation, header or footer text: ignored by rules by default.
     pub boilerplate: bool,
-    /// Quoted text that is not the policy's own (an appended statute).
+    /// Text of a statute or of internal rules quoted after the policy
+    /// ("個人情報の保護に関する法律（抜粋）" and its 第N条): not the policy's own
+    /// words, so never evidence for a rule.
     pub quoted: bool,
     /// Section depth (1 = top level), list item nesting (1 = top level);
     /// 0 for other nodes.
@@ -131,6 +133,9 @@ enum ItemKind {
 struct OpenHeading {
     family: Family,
     number: Option<u32>,
+    /// The numbering a markup heading's text opens with ("<h3>(1) …</h3>"):
+    /// it orders headings that share one markup level.
+    text_marker: Option<Marker>,
     section: NodeId,
 }
 
@@ -147,11 +152,29 @@ pub fn build(text: &str, blocks: Vec<Block>) -> Structure {
         stack: Vec::new(),
         first_parent: Vec::new(),
         table: None,
+        quote: None,
     };
     for idx in 0..items.len() {
         let item = &items[idx];
         let next = items.get(idx + 1);
         let prev = idx.checked_sub(1).map(|p| &items[p]);
+        if is_empty_heading(item) {
+            // "<h2>&#8203;</h2>": no text, so no section that would swallow
+            // the text after it.
+            continue;
+        }
+        if !item.boilerplate && item.cell.is_none() {
+            if b.quote.is_some_and(|until| ends_quote(item, until)) {
+                b.quote = None;
+            }
+            if is_quote_title(item)
+                && opens_articles(&items[idx + 1..])
+                && policy_before(&items[..idx])
+            {
+                b.open_quote(item);
+                continue;
+            }
+        }
         if item.boilerplate || item.cell.is_some() {
             // No heading detection in navigation or table cells.
             let kind = match item.kind {
@@ -162,6 +185,9 @@ pub fn build(text: &str, blocks: Vec<Block>) -> Structure {
             continue;
         }
         match item.kind {
+            ItemKind::Heading(m) if is_translated_title(item, m, &items[idx + 1..]) => {
+                b.add_leaf(item, NodeKind::Paragraph)
+            }
             ItemKind::Heading(m) if m.family != Family::ParenLabel || paren_labels >= 2 => {
                 b.add_heading(item, m)
             }
@@ -188,6 +214,130 @@ pub fn build(text: &str, blocks: Vec<Block>) -> Structure {
     finish_ranges(&mut nodes, text.len());
     label_cells(&mut nodes, text);
     Structure { nodes, norm }
+}
+
+/// A markup heading with nothing a reader can see: white space, or
+/// zero-width characters that survive as text.
+fn is_empty_heading(item: &Item) -> bool {
+    matches!(item.kind, ItemKind::Heading(m) if matches!(m.family, Family::Markup(_)))
+        && item.text.text.chars().all(|c| {
+            c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+        })
+}
+
+/// Kana or kanji (not CJK punctuation, which Latin titles borrow).
+fn is_japanese(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF66}'..='\u{FF9F}')
+}
+
+/// "<h1>Privacy Policy</h1><h1>プライバシーポリシー</h1>": a markup heading in
+/// another language directly followed by a heading of the same or a higher
+/// level is the next heading's title in translation. As a section it would
+/// hold nothing, so it is read as a paragraph. A Latin heading with body
+/// text or deeper headings after it ("Google Analytics") stays a section.
+fn is_translated_title(item: &Item, m: Marker, rest: &[Item]) -> bool {
+    let Family::Markup(level) = m.family else {
+        return false;
+    };
+    let t = &item.text.text;
+    if !t.chars().any(char::is_alphabetic) || t.chars().any(is_japanese) {
+        return false;
+    }
+    let next = rest.iter().find(|i| !is_empty_heading(i));
+    next.is_some_and(|n| {
+        !n.boilerplate
+            && n.cell.is_none()
+            && matches!(n.kind, ItemKind::Heading(Marker { family: Family::Markup(l), .. }) if l <= level)
+    })
+}
+
+/// A title that names a law, rules or an excerpt: "個人情報の保護に関する法律
+/// （抜粋）", "【関係法令】", "個人情報取扱規程", "（参考）個人情報保護法". One short
+/// line, not a sentence, not itself numbered.
+fn is_quote_title(item: &Item) -> bool {
+    match item.kind {
+        ItemKind::Paragraph => {}
+        ItemKind::Heading(m) if !m.family.is_numbered() => {}
+        _ => return false,
+    }
+    let t = item.text.text.trim();
+    if t.is_empty() || t.contains(['\n', '。']) || t.chars().count() > 40 {
+        return false;
+    }
+    if let ItemKind::Heading(Marker {
+        family: Family::Markup(_),
+        ..
+    }) = item.kind
+        && heading::marker(t).is_some_and(|m| m.family.is_numbered())
+    {
+        return false;
+    }
+    const WORDS: &[&str] = &[
+        "法律",
+        "法令",
+        "規程",
+        "規則",
+        "抜粋",
+        "参考",
+        "条文",
+        "施行令",
+    ];
+    let bare = t.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '】' | '」' | '）' | ')' | '>' | '＞' | '〉' | '》')
+    });
+    WORDS.iter().any(|w| t.contains(w)) || bare.ends_with('法')
+}
+
+/// The text after a title opens with a 第N条 article (or 第N章).
+fn opens_articles(rest: &[Item]) -> bool {
+    let Some(next) = rest.iter().find(|i| !is_empty_heading(i)) else {
+        return false;
+    };
+    if next.boilerplate || next.cell.is_some() {
+        return false;
+    }
+    let marker = match next.kind {
+        ItemKind::Heading(Marker {
+            family: Family::Markup(_),
+            ..
+        })
+        | ItemKind::Paragraph => heading::marker(next.text.text.split('\n').next().unwrap_or("")),
+        ItemKind::Heading(m) => Some(m),
+        ItemKind::ListItem { .. } => None,
+    };
+    marker.is_some_and(|m| m.family == Family::Article)
+}
+
+/// Policy text comes before: a quotation is appended to a policy, while a
+/// document that opens with "個人情報保護規程" and its articles is itself the
+/// policy. Two headings or three sentences of the policy's own are enough.
+fn policy_before(before: &[Item]) -> bool {
+    let own = || before.iter().filter(|i| !i.boilerplate && i.cell.is_none());
+    let headings = own()
+        .filter(|i| matches!(i.kind, ItemKind::Heading(_)))
+        .count();
+    let sentences: usize = own().map(|i| i.text.text.matches('。').count()).sum();
+    headings >= 2 || sentences >= 3
+}
+
+/// A markup heading at the quotation's level or above that is not one of
+/// its articles: the policy's text goes on.
+fn ends_quote(item: &Item, until: u8) -> bool {
+    let ItemKind::Heading(Marker {
+        family: Family::Markup(l),
+        ..
+    }) = item.kind
+    else {
+        return false;
+    };
+    l <= until
+        && !heading::marker(item.text.text.split('\n').next().unwrap_or(""))
+            .is_some_and(|m| m.family == Family::Article)
 }
 
 fn indentation(text: &str, src_start: usize) -> usize {
@@ -423,12 +573,16 @@ struct TreeBuilder {
     first_parent: Vec<(Family, Option<Family>)>,
     /// The open table: (table index, table node, current cell node and its ref).
     table: Option<(u32, NodeId, NodeId, CellRef)>,
+    /// Inside an appended quotation of a statute or rules: the markup level
+    /// whose next heading ends it.
+    quote: Option<u8>,
 }
 
 impl TreeBuilder {
     fn push_node(&mut self, mut node: Node, parent: NodeId) -> NodeId {
         let id = self.nodes.len() as NodeId;
         node.parent = Some(parent);
+        node.quoted = self.quote.is_some() && !node.boilerplate;
         self.nodes.push(node);
         self.nodes[parent as usize].children.push(id);
         id
@@ -524,14 +678,19 @@ impl TreeBuilder {
     }
 
     /// Where a heading of family `fam` goes: the stack length to keep.
-    fn place(&self, fam: Family, number: Option<u32>) -> usize {
+    /// `text_marker` is the numbering a markup heading's text opens with.
+    fn place(&self, fam: Family, number: Option<u32>, text_marker: Option<Marker>) -> usize {
         let len = self.stack.len();
         if let Family::Markup(level) = fam {
-            return self
+            let p = self
                 .stack
                 .iter()
                 .rposition(|e| matches!(e.family, Family::Markup(l) if l < level))
                 .map_or(0, |i| i + 1);
+            return match text_marker {
+                Some(m) => p + self.place_in_level(fam, p, m),
+                None => p,
+            };
         }
         // Numbering does not continue across a markup heading.
         let floor = self
@@ -574,9 +733,76 @@ impl TreeBuilder {
         len
     }
 
+    /// Sites use one `<hN>` for a section and for its numbered parts
+    /// ("<h3>利用目的</h3>", "<h3>(1) …</h3>"): among the open headings of
+    /// this markup level (from `p` on), the numbering of their text nests the
+    /// way it does in plain text. Returns how many of them to keep.
+    fn place_in_level(&self, fam: Family, p: usize, m: Marker) -> usize {
+        let chain = self.stack[p..]
+            .iter()
+            .take_while(|e| e.family == fam)
+            .map(|e| e.text_marker)
+            .collect::<Vec<_>>();
+        let n = m.number.unwrap_or(1);
+        // A continuation ("(2)" after "(1)") is a sibling.
+        if let Some(i) = chain.iter().rposition(|t| {
+            t.is_some_and(|t| t.family.same_group(m.family) && t.number.is_some_and(|k| k + 1 == n))
+        }) {
+            return i;
+        }
+        let same = chain
+            .iter()
+            .rposition(|t| t.is_some_and(|t| t.family == m.family));
+        match same {
+            // The family restarts under a deeper heading of this level: nest.
+            Some(i) if n <= 1 && i + 1 < chain.len() => chain.len(),
+            Some(i) => i,
+            // A family met for the first time nests under the heading before
+            // it at this level, unnumbered or of another family.
+            None => chain.len(),
+        }
+    }
+
+    /// The title of an appended quotation: a top-level section (the quoted
+    /// articles are not parts of the policy's last section) that holds
+    /// everything up to the quotation's end.
+    fn open_quote(&mut self, item: &Item) {
+        let innermost_markup = self.stack.iter().rev().find_map(|e| match e.family {
+            Family::Markup(l) => Some(l),
+            _ => None,
+        });
+        let family = match item.kind {
+            ItemKind::Heading(m) if !m.family.is_numbered() => m.family,
+            _ => Family::Title,
+        };
+        self.quote = Some(match family {
+            Family::Markup(l) => l,
+            // A plain line ends at the next markup heading of the level it
+            // was written under (any, outside markup sections).
+            _ => innermost_markup.unwrap_or(u8::MAX),
+        });
+        self.stack.clear();
+        self.add_heading(
+            item,
+            Marker {
+                family,
+                number: None,
+            },
+        );
+    }
+
     fn add_heading(&mut self, item: &Item, m: Marker) {
         self.table = None;
-        let keep = self.place(m.family, m.number);
+        let text_marker = match m.family {
+            Family::Markup(_) => heading::marker(item.text.text.split('\n').next().unwrap_or(""))
+                .filter(|t| t.family.is_numbered()),
+            _ => None,
+        };
+        let mut keep = self.place(m.family, m.number, text_marker);
+        if self.quote.is_some() && !self.stack.is_empty() {
+            // Nothing inside a quotation climbs above its title.
+            keep = keep.max(1);
+        }
         // A continuation across the DotNumber/SpaceNumber typo keeps the family
         // it continues.
         let family = match self.stack.get(keep) {
@@ -597,6 +823,7 @@ impl TreeBuilder {
         self.stack.push(OpenHeading {
             family,
             number: m.number,
+            text_marker,
             section: sid,
         });
         let mut h = Node::new(NodeKind::Heading, Some(sid));
@@ -630,6 +857,7 @@ fn normalise_leaves(nodes: &mut Vec<Node>, leaves: Vec<(NodeId, MappedText)>) ->
             continue;
         }
         let boiler = nodes[id as usize].boilerplate;
+        let quoted = nodes[id as usize].quoted;
         for r in sentences(&text.text) {
             let ns = local.map.from_src_start(r.start);
             let ne = local.map.from_src_end(r.end);
@@ -640,6 +868,7 @@ fn normalise_leaves(nodes: &mut Vec<Node>, leaves: Vec<(NodeId, MappedText)>) ->
             s.src = text.to_src(r);
             s.norm = start + ns..start + ne;
             s.boilerplate = boiler;
+            s.quoted = quoted;
             let sid = nodes.len() as NodeId;
             nodes.push(s);
             nodes[id as usize].children.push(sid);
@@ -846,6 +1075,78 @@ mod tests {
                 "    ・基本情報"
             ]
         );
+    }
+
+    #[test]
+    fn same_markup_level_nests_by_text_numbering() {
+        let t = "## はじめに\n\n本文。\n\n## 利用目的\n\n## (1) 一つ目\n\n## (2) 二つ目\n\n### 細目\n\n## (3) 三つ目\n\n## 第三者提供\n\n## 1. 一\n\n## 2. 二\n";
+        let s = build(t, format::extract(Format::Markdown, t));
+        let got: Vec<_> = s
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Section)
+            .map(|n| {
+                let h = &s.nodes[n.children[0] as usize];
+                format!("{}{}", "  ".repeat(n.level as usize - 1), &t[h.src.clone()])
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "はじめに",
+                "利用目的",
+                "  (1) 一つ目",
+                "  (2) 二つ目",
+                "    細目",
+                "  (3) 三つ目",
+                "第三者提供",
+                "  1. 一",
+                "  2. 二",
+            ]
+        );
+        // Numbered headings with no unnumbered one before them stay siblings.
+        let t = "## 1. 一\n\n## 2. 二\n\n## (1) 細目\n\n## 3. 三\n";
+        let s = build(t, format::extract(Format::Markdown, t));
+        let levels: Vec<u8> = s
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Section)
+            .map(|n| n.level)
+            .collect();
+        assert_eq!(levels, vec![1, 1, 2, 1]);
+    }
+
+    #[test]
+    fn html_quotation_ends_at_the_next_heading_of_its_level() {
+        let t = "<h1>個人情報保護方針</h1><h2>1. 利用目的</h2><p>連絡のため。</p><h2>2. 管理</h2><p>適切に管理します。</p>\
+                 <h2>【関係法令】</h2><p>第十七条 事業者は、不正に取得してはならない。</p><h3>第二十条</h3><p>二項。</p>\
+                 <h2>お問い合わせ</h2><p>窓口まで。</p>";
+        let s = build(t, format::extract(Format::Html, t));
+        let sections: Vec<_> = s
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Section)
+            .map(|n| {
+                let h = &s.nodes[n.children[0] as usize];
+                (n.level, &t[h.src.clone()], n.quoted)
+            })
+            .collect();
+        assert_eq!(
+            sections,
+            vec![
+                (1, "個人情報保護方針", false),
+                (2, "1. 利用目的", false),
+                (2, "2. 管理", false),
+                (1, "【関係法令】", true),
+                (2, "第十七条 事業者は、不正に取得してはならない。", true),
+                (2, "第二十条", true),
+                (1, "お問い合わせ", false),
+            ]
+        );
+        // A title without articles after it is the policy's own heading.
+        let t = "<h2>1. 目的</h2><p>一。</p><h2>2. 管理</h2><p>二。</p><h2>関係法令の遵守</h2><p>法令を守ります。</p>";
+        let s = build(t, format::extract(Format::Html, t));
+        assert!(s.nodes.iter().all(|n| !n.quoted));
     }
 
     #[test]

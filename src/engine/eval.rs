@@ -36,6 +36,9 @@ pub struct Evaluator<'a> {
     exprs: Vec<OnceCell<Vec<Range<usize>>>>,
     /// Normalised ranges of boilerplate leaves, sorted.
     boiler: Vec<Range<usize>>,
+    /// Normalised ranges of quoted statute or rules, sorted: unlike
+    /// boilerplate, never evidence, not even with `include boilerplate`.
+    quoted: Vec<Range<usize>>,
     /// Sentence and leaf ranges, sorted, for `unless in`.
     sentences: Vec<Range<usize>>,
     sections: Vec<NodeId>,
@@ -61,11 +64,15 @@ impl<'a> Evaluator<'a> {
     pub fn new(set: &'a RuleSet, doc: &'a Document) -> Self {
         let scan = set.patterns.scan(&doc.norm.text);
         let mut boiler = Vec::new();
+        let mut quoted = Vec::new();
         let mut sentences = Vec::new();
         let mut sections = Vec::new();
         for (i, n) in doc.nodes.iter().enumerate() {
-            if n.kind.is_leaf_text() && (n.boilerplate || n.quoted) {
+            if n.kind.is_leaf_text() && n.boilerplate {
                 boiler.push(n.norm.clone());
+            }
+            if n.kind.is_leaf_text() && n.quoted {
+                quoted.push(n.norm.clone());
             }
             if n.kind == NodeKind::Sentence
                 || (n.kind.is_leaf_text()
@@ -76,11 +83,12 @@ impl<'a> Evaluator<'a> {
             {
                 sentences.push(n.norm.clone());
             }
-            if n.kind == NodeKind::Section && !n.boilerplate {
+            if n.kind == NodeKind::Section && !n.boilerplate && !n.quoted {
                 sections.push(i as NodeId);
             }
         }
         boiler.sort_by_key(|r| r.start);
+        quoted.sort_by_key(|r| r.start);
         sentences.sort_by_key(|r| (r.start, r.end));
         Evaluator {
             set,
@@ -88,6 +96,7 @@ impl<'a> Evaluator<'a> {
             scan,
             exprs: (0..set.exprs.len()).map(|_| OnceCell::new()).collect(),
             boiler,
+            quoted,
             sentences,
             sections,
             deadline: std::cell::Cell::new(None),
@@ -176,7 +185,7 @@ impl<'a> Evaluator<'a> {
             triggers = self
                 .matches(t.mentions)
                 .iter()
-                .filter(|m| !self.in_boiler(m))
+                .filter(|m| !self.in_boiler(m) && !self.in_quoted(m))
                 .filter(|m| t.unless_in.is_none_or(|u| !self.sentence_matches(m, u)))
                 .cloned()
                 .collect();
@@ -229,10 +238,11 @@ impl<'a> Evaluator<'a> {
     }
 
     fn in_boiler(&self, m: &Range<usize>) -> bool {
-        let i = self.boiler.partition_point(|b| b.end <= m.start);
-        self.boiler
-            .get(i)
-            .is_some_and(|b| b.start <= m.start && m.start < b.end)
+        starts_in(&self.boiler, m)
+    }
+
+    fn in_quoted(&self, m: &Range<usize>) -> bool {
+        starts_in(&self.quoted, m)
     }
 
     /// Matches of `e` inside `range`.
@@ -287,7 +297,9 @@ impl<'a> Evaluator<'a> {
         all[i..]
             .iter()
             .take_while(move |m| m.start < end)
-            .filter(move |m| (loose || m.end <= end) && (boiler || !self.in_boiler(m)))
+            .filter(move |m| {
+                (loose || m.end <= end) && (boiler || !self.in_boiler(m)) && !self.in_quoted(m)
+            })
     }
 
     /// Whether the sentence around `m` also matches `e`.
@@ -584,6 +596,7 @@ impl<'a> Evaluator<'a> {
                 .find(|n| {
                     n.kind.is_leaf_text()
                         && (boiler || !n.boilerplate)
+                        && !n.quoted
                         && n.norm.start >= inst.range.start
                         && n.norm.end <= inst.range.end
                         && n.norm.start < n.norm.end
@@ -736,7 +749,9 @@ impl<'a> Evaluator<'a> {
                 };
                 doc.nodes
                     .iter()
-                    .filter(|n| n.kind == want && (boiler || !n.boilerplate) && inside(&n.norm))
+                    .filter(|n| {
+                        n.kind == want && (boiler || !n.boilerplate) && !n.quoted && inside(&n.norm)
+                    })
                     .filter(|n| {
                         with.is_none_or(|w| self.within(w, &n.norm, boiler).next().is_some())
                     })
@@ -809,4 +824,12 @@ fn collect_elements<'r>(b: &'r Block, out: &mut HashMap<&'r str, ExprId>) {
     for s in &b.scopes {
         collect_elements(&s.body, out);
     }
+}
+
+/// Whether `m` starts inside one of `ranges` (sorted, not overlapping).
+fn starts_in(ranges: &[Range<usize>], m: &Range<usize>) -> bool {
+    let i = ranges.partition_point(|b| b.end <= m.start);
+    ranges
+        .get(i)
+        .is_some_and(|b| b.start <= m.start && m.start < b.end)
 }

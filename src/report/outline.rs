@@ -143,6 +143,9 @@ pub fn render_text(doc: &Document, opts: TextOptions) -> String {
         if n.boilerplate {
             label.push_str(" [boilerplate]");
         }
+        if n.quoted {
+            label.push_str(" [quoted]");
+        }
         let _ = write!(
             out,
             "{indent}{label} {}:{}-{}:{}",
@@ -259,6 +262,8 @@ struct JsonNode {
     #[serde(skip_serializing_if = "Option::is_none")]
     number: Option<u32>,
     boilerplate: bool,
+    /// Quoted statute or rules after the policy: never evidence.
+    quoted: bool,
     start: JsonPos,
     end: JsonPos,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -317,6 +322,7 @@ pub fn to_json(doc: &Document) -> serde_json::Value {
                 family: n.family.map(Family::label),
                 number: n.number,
                 boilerplate: n.boilerplate,
+                quoted: n.quoted,
                 start: json_pos(doc, s),
                 end: json_pos(doc, e),
                 row: n.cell.map(|c| c.row),

@@ -424,3 +424,159 @@ fn eucjp_crlf_page() {
     assert_eq!(line_col(&doc, src.start), (10, 18));
     assert_eq!(doc.file_offset(src.start), 268);
 }
+
+/// One `<h3>` for a section and its numbered parts: the parts nest under the
+/// unnumbered heading before them until the next unnumbered `<h3>`.
+#[test]
+fn flat_heading_levels_nest_by_numbering() {
+    let doc = load("flat-headings.html");
+    insta::assert_snapshot!(
+        "flat_headings_outline",
+        render_text(&doc, TextOptions::default())
+    );
+    let level_of = |title: &str| {
+        doc.nodes
+            .iter()
+            .enumerate()
+            .find(|(i, n)| {
+                n.kind == NodeKind::Section
+                    && doc
+                        .section_heading(*i as u32)
+                        .is_some_and(|h| doc.src_text(h) == title)
+            })
+            .map(|(_, n)| n.level)
+    };
+    assert_eq!(level_of("個人情報の利用目的"), Some(2));
+    assert_eq!(level_of("(4) 採用選考"), Some(3));
+    assert_eq!(level_of("請求書の送付"), Some(4));
+    // The run ends at the next unnumbered <h3>.
+    assert_eq!(level_of("第三者への提供"), Some(2));
+    assert_eq!(level_of("②規程の整備"), Some(4));
+    assert_eq!(level_of("2. 技術的な措置"), Some(3));
+    let at = doc.text.find("(3) ご請求").unwrap();
+    let p = doc.position(at);
+    assert_eq!((p.line, p.column), (16, 5));
+}
+
+/// Empty headings are not sections; a title in another language directly
+/// before a heading of its level is a paragraph, so its text stays.
+#[test]
+fn empty_and_translated_headings() {
+    let doc = load("empty-heading.html");
+    insta::assert_snapshot!(
+        "empty_heading_outline",
+        render_text(&doc, TextOptions::default())
+    );
+    let headings: Vec<&str> = doc
+        .nodes
+        .iter()
+        .filter(|n| n.kind == NodeKind::Heading)
+        .map(|n| doc.text[n.src.clone()].trim())
+        .collect();
+    assert_eq!(
+        headings,
+        vec![
+            "プライバシーポリシー",
+            "利用目的",
+            "お問い合わせ",
+            "Google Analytics"
+        ]
+    );
+    // No text is lost: each translated title is a paragraph of its own.
+    for title in ["Privacy Policy", "Purpose of Use", "Contact"] {
+        let at = doc.text.find(&format!(">{title}<")).unwrap() + 1;
+        let node = doc
+            .nodes
+            .iter()
+            .find(|n| n.src.start == at)
+            .unwrap_or_else(|| panic!("{title} has no node"));
+        assert_eq!(node.kind, NodeKind::Paragraph, "{title}");
+        assert_eq!(&doc.text[node.src.clone()], title);
+    }
+    // The text after the empty headings stays in the section before them.
+    let at = doc.text.find("当院は、個人情報の保護").unwrap();
+    let p = doc.position(at);
+    assert_eq!((p.line, p.column), (14, 4));
+    let para = doc.nodes.iter().find(|n| n.src.start == at).unwrap();
+    let parent = doc.node(para.parent.unwrap());
+    assert_eq!(
+        doc.src_text(doc.section_heading(para.parent.unwrap()).unwrap()),
+        "プライバシーポリシー"
+    );
+    assert_eq!(parent.level, 1);
+}
+
+/// A statute excerpt and internal rules appended after the policy: their
+/// 第N条 articles are not nested into the policy's last section, and every
+/// node of them is quoted.
+#[test]
+fn quoted_statute_after_the_policy() {
+    let doc = load("quoted-statute.txt");
+    assert_eq!(doc.format, Format::Text);
+    insta::assert_snapshot!(
+        "quoted_statute_outline",
+        render_text(&doc, TextOptions::default())
+    );
+    let start = doc.text.find("個人情報の保護に関する法律（抜粋）").unwrap();
+    let p = doc.position(start);
+    assert_eq!((p.line, p.column), (19, 1));
+    for (i, n) in doc.nodes.iter().enumerate().skip(1) {
+        assert_eq!(n.quoted, n.src.start >= start, "node {i} {:?}", n.kind);
+    }
+    // The policy's last section ends with its own text.
+    let last = doc
+        .nodes
+        .iter()
+        .enumerate()
+        .rfind(|(_, n)| n.kind == NodeKind::Section && !n.quoted)
+        .unwrap();
+    assert_eq!(
+        doc.src_text(doc.section_heading(last.0 as u32).unwrap()),
+        "4. お問い合わせ"
+    );
+    assert!(last.1.src.end < start);
+    // Both appendices are top-level sections.
+    let tops: Vec<&str> = doc
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.kind == NodeKind::Section && n.quoted && n.level == 1)
+        .map(|(i, _)| doc.src_text(doc.section_heading(i as u32).unwrap()))
+        .collect();
+    assert_eq!(
+        tops,
+        vec![
+            "個人情報の保護に関する法律（抜粋）",
+            "（参考）ひまわり保育園 個人情報取扱規程"
+        ]
+    );
+    let json = policylint::report::outline::to_json(&doc);
+    let quoted = json["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["quoted"] == true)
+        .count();
+    assert_eq!(quoted, doc.nodes.iter().filter(|n| n.quoted).count());
+    assert!(quoted > 10);
+}
+
+/// A policy written as articles is the policy, not a quotation, even when
+/// its title names rules.
+#[test]
+fn a_policy_written_as_articles_is_not_quoted() {
+    let text = "個人情報取扱規程\n\n第1条（目的）\nこの規程は、当社の個人情報の取扱いを定める。\n\n第2条（利用目的）\n当社は、取引先との連絡のために個人情報を利用する。\n";
+    let doc = Document::parse(
+        Path::new("rules.txt"),
+        policylint::source::decode(text.as_bytes()).unwrap(),
+        Format::Text,
+    );
+    assert!(doc.nodes.iter().all(|n| !n.quoted));
+    assert_eq!(
+        doc.nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Section)
+            .count(),
+        2
+    );
+}

@@ -279,6 +279,38 @@ fn boilerplate_is_excluded_unless_included() {
     assert!(run_fmt(&set, html, Format::Html).is_empty());
 }
 
+/// Quoted statute after the policy is never evidence: not for a require,
+/// not as a section, not even with `include boilerplate`.
+#[test]
+fn quoted_statute_is_never_evidence() {
+    let text = "1. 利用目的\n\n当社は、連絡のために個人情報を利用します。\n\n2. 安全管理\n\n当社は、個人情報を安全に管理します。\n\n個人情報の保護に関する法律（抜粋）\n\n第二十七条 事業者は、本人の同意を得ないで第三者に提供してはならない。\n";
+    let d = doc(text, Format::Text);
+    assert!(d.nodes.iter().any(|n| n.quoted));
+    for body in [
+        "require w = \"第三者に提供\"",
+        "include boilerplate\n require w = \"第三者に提供\"",
+    ] {
+        let set = compile(&rule(body));
+        assert_eq!(run(&set, text).len(), 1, "{body}");
+    }
+    // A quoted paragraph is no paragraph to check.
+    let set = compile(&rule(
+        "in paragraph with \"事業者\" { require w = \"委託\" }",
+    ));
+    assert!(run(&set, text).is_empty());
+    // The same sentence in the policy's own text is evidence.
+    let own = text.replace("個人情報の保護に関する法律（抜粋）\n\n", "");
+    let set = compile(&rule("require w = \"第三者に提供\""));
+    assert!(run(&set, &own).is_empty());
+    // A quoted article is no section either.
+    let set = compile(&rule("in section(\"第二十七条\") { require w = \"委託\" }"));
+    assert!(run(&set, text).is_empty());
+    assert_eq!(run(&set, &own).len(), 1);
+    // A forbidden phrase in the quotation is not the policy's.
+    let set = compile(&rule("forbid /提供してはならない/"));
+    assert!(run(&set, text).is_empty());
+}
+
 #[test]
 fn messages_in_both_languages_with_placeholders() {
     let set = compile(
