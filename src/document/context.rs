@@ -487,12 +487,6 @@ fn document(path: &Path, nodes: &[Node], body: &Body) -> Guess {
     let titled_policy = title
         .as_ref()
         .is_some_and(|t| POLICY_TITLE.is_match(&text[t.clone()]));
-    if body_chars < 400
-        && !titled_policy
-        && let Some(m) = body.find(&POINTER).next()
-    {
-        return guess("other", "pointer-to-policy", m);
-    }
     if let Some(t) = &title {
         let tt = &text[t.clone()];
         if TRANSMISSION_TITLE.is_match(tt) && !POLICY_TITLE.is_match(tt) {
@@ -501,6 +495,14 @@ fn document(path: &Path, nodes: &[Node], body: &Body) -> Guess {
         if COMPANION_TITLE.is_match(tt) && !POLICY_TITLE.is_match(tt) {
             return guess("companion", "title", t.clone());
         }
+    }
+    // A short text with no policy title that points to the policy (a
+    // README, a footer note) is not one.
+    if body_chars < 400
+        && !titled_policy
+        && let Some(m) = body.find(&POINTER).next()
+    {
+        return guess("other", "pointer-to-policy", m);
     }
     // "We collect no personal information": a page about cookies and
     // analytics only (else nothing the Act asks of a policy).

@@ -9,6 +9,7 @@
 mod common;
 
 mod appi_seeds;
+mod applicability;
 mod bad_inputs;
 mod cli_check;
 mod cli_init;

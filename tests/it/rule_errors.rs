@@ -130,3 +130,12 @@ fn columns_count_characters_on_japanese_lines() {
     assert!(out.contains("[pack.rules:6:26]"), "{out}");
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn unknown_facet_and_value() {
+    let (k, out) = errors(&format!(
+        "rule a/b {{\n  {OK_HEAD}\n  applies servce = covered\n  applies service = covred -> warning\n  require w = \"窓口\" if operator = company\n  test pass \"x\" with document = policyy\n}}\n"
+    ));
+    assert_eq!(k, [RuleErrorKind::UnknownFacet; 4]);
+    insta::assert_snapshot!(out);
+}

@@ -362,3 +362,140 @@ fn consistent_reports_near_spellings_and_ignores_what_the_rule_says() {
     let d = doc(text, Format::Text);
     assert_eq!(&d.text[found[0].span.clone()], "株式会社サンプル商亊");
 }
+
+/// A context with these facets set (the rest: a policy, operator and
+/// service unknown).
+fn context(set: &[(&str, &str)]) -> policylint::document::Context {
+    use policylint::document::context::Inferred;
+    use policylint::document::{Context, Facet};
+    let mut c = Context::unknown();
+    for (f, v) in set {
+        let f = Facet::parse(f).unwrap();
+        c.set(f, Inferred::config(f.value(v).unwrap()));
+    }
+    c
+}
+
+fn run_in(set: &RuleSet, text: &str, ctx: &[(&str, &str)]) -> Vec<Finding> {
+    let d = doc(text, Format::Text);
+    Evaluator::new(set, &d).with_context(context(ctx)).run_all()
+}
+
+#[test]
+fn applies_lines_on_one_facet_are_alternatives_and_facets_must_all_hold() {
+    let set = compile(&rule(
+        "applies document = policy | companion\n applies operator = juridical | individual\n require w = \"窓口\"",
+    ));
+    let text = "個人情報を扱います。";
+    assert_eq!(
+        run_in(
+            &set,
+            text,
+            &[("document", "policy"), ("operator", "juridical")]
+        )
+        .len(),
+        1
+    );
+    assert_eq!(
+        run_in(
+            &set,
+            text,
+            &[("document", "companion"), ("operator", "individual")]
+        )
+        .len(),
+        1
+    );
+    assert!(
+        run_in(
+            &set,
+            text,
+            &[("document", "other"), ("operator", "juridical")]
+        )
+        .is_empty()
+    );
+    assert!(
+        run_in(
+            &set,
+            text,
+            &[("document", "policy"), ("operator", "administrative")]
+        )
+        .is_empty()
+    );
+    // The evaluator says why it skipped the rule.
+    let d = doc(text, Format::Text);
+    let ev = Evaluator::new(&set, &d).with_context(context(&[("operator", "administrative")]));
+    assert!(ev.run_all().is_empty());
+    let (skipped, applied) = ev.applicability();
+    assert_eq!(applied, 0);
+    assert_eq!(
+        skipped[0].reason,
+        policylint::engine::SkipReason::Context(
+            policylint::document::Facet::Operator,
+            "administrative"
+        )
+    );
+}
+
+#[test]
+fn a_capped_line_lowers_the_severity_and_says_which_facet() {
+    let set = compile(&rule(
+        "applies service = covered\n applies service = unknown -> warning\n require w = \"窓口\"",
+    ));
+    let text = "クッキーを使います。";
+    let full = run_in(&set, text, &[("service", "covered")]);
+    assert_eq!(full[0].severity, Severity::Error);
+    assert_eq!(full[0].capped, None);
+    let capped = run_in(&set, text, &[("service", "unknown")]);
+    assert_eq!(capped[0].severity, Severity::Warning);
+    assert_eq!(
+        capped[0].capped,
+        Some((policylint::document::Facet::Service, "unknown"))
+    );
+    assert!(run_in(&set, text, &[("service", "not-covered")]).is_empty());
+}
+
+#[test]
+fn an_element_with_a_condition_is_required_only_where_it_holds() {
+    let set = compile(&rule(
+        "require all {\n name = \"株式会社\"\n representative = \"代表取締役\" if operator = juridical | unknown\n }",
+    ));
+    let text = "株式会社サンプルです。";
+    let f = run_in(&set, text, &[("operator", "juridical")]);
+    assert_eq!(f[0].missing, ["representative"]);
+    assert!(run_in(&set, text, &[("operator", "individual")]).is_empty());
+    // Neither missing nor found where it does not apply.
+    let f = run_in(&set, "代表取締役です。", &[("operator", "individual")]);
+    assert_eq!(f[0].missing, ["name"]);
+    assert!(f[0].found.is_empty());
+}
+
+#[test]
+fn test_cases_run_in_the_context_they_name() {
+    let set = compile(&rule(
+        "applies operator = juridical\n require w = \"窓口\"\n test fail \"個人情報。\" with operator = juridical\n test pass \"個人情報。\" with operator = individual, document = policy",
+    ));
+    let reports = policylint::engine::testing::run_all(&set, |_| true);
+    assert_eq!(reports.len(), 2);
+    assert!(reports.iter().all(|r| r.passed()), "{reports:#?}");
+}
+
+#[test]
+fn sections_taken_together_find_a_clause_split_over_them() {
+    let set = compile(&rule(
+        "in sections(/cookie|アクセス解析/) or document {\n require all {\n who = \"google\"\n why = \"のため\"\n }\n }",
+    ));
+    let text = "# Cookieについて\n\n分析のために使います。\n\n# 会社概要\n\nGoogle本社の近くです。\n\n# アクセス解析\n\nGoogle Analyticsを使います。\n";
+    assert!(run_fmt(&set, text, Format::Markdown).is_empty());
+    // What lies between the sections is not part of them.
+    let text = "# Cookieについて\n\n分析のために使います。\n\n# 会社概要\n\nGoogle本社の近くです。\n\n# アクセス解析\n\n解析ツールを使います。\n";
+    let f = run_fmt(&set, text, Format::Markdown);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].missing, ["who"]);
+    // One section of its own, as `section(…)` would check it.
+    let one = compile(&rule(
+        "in section(/cookie|アクセス解析/) or document {\n require all {\n who = \"google\"\n why = \"のため\"\n }\n }",
+    ));
+    let text = "# Cookieについて\n\n分析のために使います。\n\n# アクセス解析\n\nGoogle Analyticsを使います。\n";
+    assert_eq!(run_fmt(&one, text, Format::Markdown).len(), 2);
+    assert!(run_fmt(&set, text, Format::Markdown).is_empty());
+}
