@@ -98,7 +98,25 @@ fn block(set: &RuleSet, b: &Block, lang: Lang, depth: usize, out: &mut String) {
         };
         let _ = writeln!(out, "{pad}{mode}: {}", labels(&r.elements, lang));
         for e in &r.elements {
-            let _ = writeln!(out, "{pad}  - {} = {}", e.name, expr(set, e.expr));
+            let cond = e.condition.as_ref().map(|c| match lang {
+                Lang::Ja => format!(
+                    "（{} = {} の場合のみ）",
+                    c.facet.name(),
+                    c.values.join(" | ")
+                ),
+                Lang::En => format!(
+                    " (only where {} = {})",
+                    c.facet.name(),
+                    c.values.join(" | ")
+                ),
+            });
+            let _ = writeln!(
+                out,
+                "{pad}  - {} = {}{}",
+                e.name,
+                expr(set, e.expr),
+                cond.unwrap_or_default()
+            );
             if let Some(body) = &e.body {
                 let _ = writeln!(
                     out,
@@ -312,6 +330,20 @@ pub fn explain(set: &RuleSet, rule: &Rule, lang: Lang) -> String {
                 t(lang, "適用条件: すべての文書", "applies to every document")
             );
         }
+    }
+    for a in &rule.applies {
+        let cap = a.cap.map(|c| match lang {
+            Lang::Ja => format!("（重大度は最大 {}）", c.name()),
+            Lang::En => format!(" (at most {})", c.name()),
+        });
+        let _ = writeln!(
+            out,
+            "  {} {} = {}{}",
+            t(lang, "対象の文書:", "applies where"),
+            a.facet.name(),
+            a.values.join(" | "),
+            cap.unwrap_or_default()
+        );
     }
     block(set, &rule.body, lang, 1, &mut out);
     let _ = writeln!(out);

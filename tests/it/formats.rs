@@ -580,3 +580,137 @@ fn a_policy_written_as_articles_is_not_quoted() {
         2
     );
 }
+
+/// Every shape of page, checked with the built-in pack: the first finding
+/// of each fixture points at the right text, at the right line and column
+/// (template code, front matter, `<br>` lines, empty headings and EUC-JP
+/// all keep exact spans), and nothing points into a quoted statute.
+#[test]
+fn each_shape_locates_its_findings() {
+    use policylint::engine::{Engine, Settings};
+    use policylint::rules::Loader;
+    let mut loader = Loader::new();
+    loader.add_builtin();
+    let set = loader.compile().unwrap();
+    let engine = Engine::new(&set, Settings::default());
+    let expected = [
+        (
+            "empty-heading.html",
+            "appi/complaint-contact",
+            7,
+            5,
+            "Privacy Policy",
+        ),
+        (
+            "eucjp-crlf.html",
+            "appi/security-measures",
+            9,
+            5,
+            "個人情報",
+        ),
+        (
+            "flat-headings.html",
+            "appi/operator-identity",
+            6,
+            5,
+            "個人情報の取扱いについて",
+        ),
+        (
+            "frontmatter-toml.md",
+            "appi/security-measures",
+            2,
+            10,
+            "個人情報",
+        ),
+        (
+            "frontmatter-unterminated.md",
+            "appi/complaint-contact",
+            2,
+            1,
+            "title: 見出しではない行",
+        ),
+        ("frontmatter.md", "appi/security-measures", 4, 9, "個人情報"),
+        (
+            "linebreaks.html",
+            "appi/operator-identity",
+            6,
+            5,
+            "個人情報保護方針",
+        ),
+        ("linebreaks.md", "appi/security-measures", 1, 3, "個人情報"),
+        ("linebreaks.txt", "appi/security-measures", 1, 1, "個人情報"),
+        (
+            "privacy.vue",
+            "appi/operator-identity",
+            3,
+            16,
+            "プライバシーポリシー",
+        ),
+        (
+            "quoted-statute.txt",
+            "appi/complaint-contact",
+            1,
+            1,
+            "ひまわり保育園 個人情報保護方針",
+        ),
+        (
+            "template.html",
+            "appi/operator-identity",
+            7,
+            5,
+            "プライバシーポリシー",
+        ),
+    ];
+    for (file, rule, line, column, text) in expected {
+        let path = Path::new("fixtures/formats").join(file);
+        let r = engine.check_path(&path);
+        let doc = load(file);
+        let d = &r.diagnostics[0];
+        assert_eq!(
+            (d.rule.as_str(), d.start.line, d.start.column),
+            (rule, line, column),
+            "{file}"
+        );
+        assert!(
+            doc.text[d.span.clone()].starts_with(text),
+            "{file}: {:?}",
+            &doc.text[d.span.clone()]
+        );
+        let quoted: Vec<_> = doc
+            .nodes
+            .iter()
+            .filter(|n| n.quoted)
+            .map(|n| n.src.clone())
+            .collect();
+        for d in &r.diagnostics {
+            for q in &quoted {
+                assert!(
+                    !(q.start <= d.span.start && d.span.start < q.end),
+                    "{file}: {} in a quotation",
+                    d.rule
+                );
+                for l in &d.labels {
+                    assert!(
+                        !(q.start <= l.span.start && l.span.start < q.end),
+                        "{file}: a label in a quotation"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// TOML front matter (Hugo's `+++`) is metadata like YAML's; its title is
+/// the page's h1 when the body has none.
+#[test]
+fn toml_front_matter_is_metadata() {
+    let doc = load("frontmatter-toml.md");
+    insta::assert_snapshot!(
+        "frontmatter_toml_outline",
+        render_text(&doc, TextOptions::default())
+    );
+    assert!(!doc.norm.text.contains("draft") && !doc.norm.text.contains("hugo"));
+    let (node, src) = leaf_with(&doc, "個人情報の取扱い");
+    assert_eq!(node.kind, NodeKind::Heading);
+    assert_eq!(line_col(&doc, src.start), (2, 10));
+}

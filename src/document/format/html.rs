@@ -133,8 +133,9 @@ impl<'w, 'x> Sink<'w, 'x> {
             return;
         }
         let work = self.work;
-        // `</>` is dropped without a token: skip any before this piece.
-        if self.open.take().is_some_and(|o| o >= self.end) {
+        // `</>` is dropped without a token: skip any before this piece
+        // (in raw text it is text, and this piece starts with it).
+        if self.open.take().is_some_and(|o| o >= self.end) && !s.starts_with(b"</") {
             while work
                 .get(self.end..)
                 .is_some_and(|rest| rest.starts_with("</>"))
@@ -1276,6 +1277,17 @@ mod tests {
         assert_eq!(src_of(html, &b[0], "</b>"), "</b>");
         assert_eq!(src_of(html, &b[0], "<c"), "&lt;c");
         assert_eq!(src_of(html, &b[0], "cx"), "c</textarea>\0x");
+    }
+
+    #[test]
+    fn an_empty_end_tag_in_raw_text_is_text() {
+        // Outside raw text `</>` is dropped without a token; inside a
+        // <textarea> it is text and maps to its own bytes.
+        let html = "<textarea></>a</textarea><p></>b</p>";
+        let b = blocks(html);
+        assert_eq!(texts(&b), ["</>a", "b"]);
+        assert_eq!(src_of(html, &b[0], "</>"), "</>");
+        assert_eq!(src_of(html, &b[1], "b"), "b");
     }
 
     #[test]
