@@ -37,6 +37,16 @@ fn init_in_a_fresh_directory_writes_a_working_config() {
     .unwrap();
     let (code, _, err) = run(d.path(), &["check", "docs"]);
     assert_eq!(code, 0, "{err}");
+    // The commented examples are valid when uncommented.
+    let examples = toml
+        .replace("# [context]\n# service", "[context]\nservice")
+        .replace("# [[overrides]]\n# paths", "[[overrides]]\npaths")
+        .replace("# rules = {", "rules = {")
+        .replace("# context = {", "context = {");
+    assert!(examples.contains("\n[context]\n") && examples.contains("\ncontext = {"));
+    std::fs::write(d.path().join("policylint.toml"), examples).unwrap();
+    let (code, _, err) = run(d.path(), &["check", "docs"]);
+    assert!(code == 0 || code == 1, "{err}");
 }
 
 #[test]
