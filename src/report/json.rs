@@ -136,16 +136,12 @@ pub(super) fn diagnostics(r: &FileResult, texts: &Texts<'_>) -> String {
     out
 }
 
-/// What `files` says of one file: kept, small, until the end of the run.
+/// What `files` says of one file, rendered in the worker that checked it
+/// and kept as text until the end of the run (a parsed value per file
+/// would make memory grow with the corpus).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct FileEntry {
-    pub path: Box<str>,
-    pub format: Option<&'static str>,
-    pub encoding: Option<&'static str>,
-    pub skipped: Option<Box<str>>,
-    pub context: Option<serde_json::Value>,
-    pub rules_applied: Option<usize>,
-    pub skipped_rules: Option<Vec<JsonSkipped>>,
+    json: Box<str>,
 }
 
 impl FileEntry {
@@ -159,7 +155,7 @@ impl FileEntry {
             (Some(d), Some(c)) => Some(context_json(d, c)),
             _ => None,
         };
-        let skipped_rules = (explain && context.is_some()).then(|| {
+        let skipped_rules: Option<Vec<JsonSkipped>> = (explain && context.is_some()).then(|| {
             r.skipped_rules
                 .iter()
                 .map(|s| {
@@ -177,14 +173,17 @@ impl FileEntry {
                 })
                 .collect()
         });
-        FileEntry {
-            path: Box::from(r.path.as_str()),
+        let entry = JsonFile {
+            path: &r.path,
             format: r.format,
             encoding: r.encoding,
-            skipped: r.skipped.as_deref().map(Box::from),
+            skipped: r.skipped.as_deref(),
             rules_applied: context.is_some().then_some(r.rules_applied),
-            context,
-            skipped_rules,
+            context: context.as_ref(),
+            skipped_rules: skipped_rules.as_deref(),
+        };
+        FileEntry {
+            json: Box::from(indent(&pretty(&entry), "    ")),
         }
     }
 }
@@ -201,16 +200,7 @@ pub(super) fn write_tail<'a, W: Write + ?Sized>(
     for e in files {
         out.write_all(if some { b",\n" } else { b"\n" })?;
         some = true;
-        let entry = JsonFile {
-            path: &e.path,
-            format: e.format,
-            encoding: e.encoding,
-            skipped: e.skipped.as_deref(),
-            context: e.context.as_ref(),
-            rules_applied: e.rules_applied,
-            skipped_rules: e.skipped_rules.as_deref(),
-        };
-        out.write_all(indent(&pretty(&entry), "    ").as_bytes())?;
+        out.write_all(e.json.as_bytes())?;
     }
     out.write_all(if some { b"\n  ]" } else { b"]" })?;
     let summary = Summary {
