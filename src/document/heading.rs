@@ -31,6 +31,8 @@ pub enum Family {
     Circled,
     /// 【…】
     Bracket,
+    /// 【1】 / 〔1〕 / [1] before a title
+    BracketNumber,
     /// <…> / ＜…＞ / 〈…〉 / 《…》
     Angle,
     /// （…） as a whole line
@@ -52,6 +54,7 @@ impl Family {
                 | Family::ParenNumber
                 | Family::ParenLetter
                 | Family::Circled
+                | Family::BracketNumber
         )
     }
 
@@ -76,6 +79,7 @@ impl Family {
             Family::ParenLetter => "(a)".into(),
             Family::Circled => "①".into(),
             Family::Bracket => "【】".into(),
+            Family::BracketNumber => "【N】".into(),
             Family::Angle => "<>".into(),
             Family::ParenLabel => "（）".into(),
             Family::Symbol(c) => c.to_string(),
@@ -309,6 +313,21 @@ pub(crate) fn marker(line: &str) -> Option<Marker> {
             }
         }
     }
+    // 【1】 / 〔1〕 / [1] before a title: a numbered heading, not a label.
+    if matches!(folded, '【' | '〔' | '[') {
+        let rest = &line[first.len_utf8()..];
+        if let Some((n, len)) = digits(rest)
+            && rest[len..]
+                .chars()
+                .next()
+                .is_some_and(|c| matches!(fold_char(c), '】' | '〕' | ']'))
+        {
+            return Some(Marker {
+                family: Family::BracketNumber,
+                number: Some(n),
+            });
+        }
+    }
     if let Some(fam) = enclosed(line) {
         return Some(Marker {
             family: fam,
@@ -409,6 +428,14 @@ mod tests {
         assert_eq!(fam("（ａ）対象"), Some((Family::ParenLetter, Some(1))));
         assert_eq!(fam("②本人確認"), Some((Family::Circled, Some(2))));
         assert_eq!(fam("1.2 細目"), Some((Family::Decimal(2), Some(1))));
+        assert_eq!(
+            fam("【5】個人情報の共同利用"),
+            Some((Family::BracketNumber, Some(5)))
+        );
+        assert_eq!(fam("〔2〕利用目的"), Some((Family::BracketNumber, Some(2))));
+        assert_eq!(fam("[１] 目的"), Some((Family::BracketNumber, Some(1))));
+        // A label with a number inside is still a label.
+        assert_eq!(fam("【様式1】"), Some((Family::Bracket, None)));
     }
 
     #[test]

@@ -42,6 +42,9 @@ pub struct Evaluator<'a> {
     /// Sentence and leaf ranges, sorted, for `unless in`.
     sentences: Vec<Range<usize>>,
     sections: Vec<NodeId>,
+    /// Normalised ranges of headings that only name a topic (short, with
+    /// no statement in them), sorted.
+    titles: Vec<Range<usize>>,
     /// When set, evaluation stops once it has passed.
     deadline: std::cell::Cell<Option<std::time::Instant>>,
     /// Set when the deadline passed inside a rule.
@@ -67,7 +70,11 @@ impl<'a> Evaluator<'a> {
         let mut quoted = Vec::new();
         let mut sentences = Vec::new();
         let mut sections = Vec::new();
+        let mut titles = Vec::new();
         for (i, n) in doc.nodes.iter().enumerate() {
+            if n.kind == NodeKind::Heading && is_title(&doc.norm.text[n.norm.clone()]) {
+                titles.push(n.norm.clone());
+            }
             if n.kind.is_leaf_text() && n.boilerplate {
                 boiler.push(n.norm.clone());
             }
@@ -88,6 +95,7 @@ impl<'a> Evaluator<'a> {
             }
         }
         boiler.sort_by_key(|r| r.start);
+        titles.sort_by_key(|r| r.start);
         quoted.sort_by_key(|r| r.start);
         sentences.sort_by_key(|r| (r.start, r.end));
         Evaluator {
@@ -99,6 +107,7 @@ impl<'a> Evaluator<'a> {
             quoted,
             sentences,
             sections,
+            titles,
             deadline: std::cell::Cell::new(None),
             expired: std::cell::Cell::new(false),
             context: doc.context.clone(),
@@ -189,6 +198,18 @@ impl<'a> Evaluator<'a> {
                 .filter(|m| t.unless_in.is_none_or(|u| !self.sentence_matches(m, u)))
                 .cloned()
                 .collect();
+            // A title names a topic ("【5】個人情報の共同利用"); what is done
+            // is said under it. When the first text under it matches the
+            // `unless` pattern ("共同利用することはありません"), the title's
+            // mention does not count either.
+            if let Some(u) = t.unless_in {
+                triggers.retain(|m| {
+                    !starts_in(&self.titles, m)
+                        || self
+                            .text_under_title(m)
+                            .is_none_or(|r| self.within(u, &r, false).next().is_none())
+                });
+            }
             if triggers.is_empty() {
                 self.skip(rule, SkipReason::NotMentioned);
                 return Vec::new();
@@ -219,6 +240,30 @@ impl<'a> Evaluator<'a> {
             }
         }
         out
+    }
+
+    /// The first block of text under the title that holds `m`: what the
+    /// section says first about the topic its title names.
+    fn text_under_title(&self, m: &Range<usize>) -> Option<Range<usize>> {
+        let doc = self.doc;
+        let s = self.sections.iter().copied().find(|&s| {
+            doc.section_heading(s).is_some_and(|h| {
+                let hr = &doc.node(h).norm;
+                hr.start <= m.start && m.start < hr.end
+            })
+        })?;
+        let heading = doc.section_heading(s)?;
+        let section = &doc.node(s).norm;
+        let after = doc.node(heading).norm.end;
+        doc.nodes
+            .iter()
+            .find(|n| {
+                n.kind.is_leaf_text()
+                    && n.norm.start >= after
+                    && n.norm.end <= section.end
+                    && n.norm.start < n.norm.end
+            })
+            .map(|n| n.norm.clone())
     }
 
     /// All matches of an expression, sorted by start.
@@ -827,6 +872,13 @@ fn collect_elements<'r>(b: &'r Block, out: &mut HashMap<&'r str, ExprId>) {
 }
 
 /// Whether `m` starts inside one of `ranges` (sorted, not overlapping).
+/// A heading that only names a topic: short, with no statement (no `。`,
+/// no "label: value"). Numbered lines of plain text are headings too, and
+/// those often state something ("(4) 管理責任者: 株式会社…").
+fn is_title(text: &str) -> bool {
+    text.chars().count() <= 24 && !text.contains(['。', ':'])
+}
+
 fn starts_in(ranges: &[Range<usize>], m: &Range<usize>) -> bool {
     let i = ranges.partition_point(|b| b.end <= m.start);
     ranges

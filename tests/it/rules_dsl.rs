@@ -499,3 +499,20 @@ fn sections_taken_together_find_a_clause_split_over_them() {
     assert_eq!(run_fmt(&one, text, Format::Markdown).len(), 2);
     assert!(run_fmt(&set, text, Format::Markdown).is_empty());
 }
+
+#[test]
+fn a_title_mention_does_not_count_when_the_text_under_it_says_unless() {
+    let set = compile(&rule(
+        "when mentions \"共同利用\" unless in /共同利用することはありません/\n require w = \"項目\"",
+    ));
+    // The title alone names the topic; the text under it negates it.
+    let negated = "# 3. 共同利用\n\n当社は、共同利用することはありません。\n";
+    assert!(run_fmt(&set, negated, Format::Markdown).is_empty());
+    // The title's mention counts when the text under it does not negate it,
+    // even if the body speaks of it in other words.
+    let declared = "# 3. 共同利用\n\n当社は、グループ会社と次のとおり利用します。\n";
+    assert_eq!(run_fmt(&set, declared, Format::Markdown).len(), 1);
+    // A mention in the body is a mention, whatever the title.
+    let body = "# 3. その他\n\n当社は、子会社と共同利用します。\n";
+    assert_eq!(run_fmt(&set, body, Format::Markdown).len(), 1);
+}
