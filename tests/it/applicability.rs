@@ -5,28 +5,11 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
-
-use crate::common::Out;
-
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn policylint(dir: &Path, args: &[&str]) -> Out {
-    let out = Command::cargo_bin("policylint")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    Out {
-        code: out.status.code().unwrap(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
+use crate::common::run as policylint;
 
 /// `check --format json` of fixtures with the built-in pack, run from the
 /// project root (no policylint.toml there).
