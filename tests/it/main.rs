@@ -24,6 +24,7 @@ mod layering;
 mod normalize_props;
 mod outline;
 mod pack_rights;
+mod pack_foreign;
 mod read_only;
 mod rule_errors;
 mod rules_dsl;
