@@ -520,13 +520,23 @@ impl Markers {
             {
                 continue;
             }
+            // The header or footer of a piece of content ("letter-footer",
+            // "article-header", "entry-footer") is part of that content: a
+            // letter's signature with the company's address is policy text.
+            let content_part = lower.split(['-', '_']).any(|p| {
+                matches!(
+                    p,
+                    "letter" | "article" | "post" | "entry" | "card" | "content" | "contents"
+                        | "policy" | "message" | "signature" | "table" | "section"
+                )
+            });
             // Whole words or '-'/'_'-separated parts; the hyphenated keywords
             // (global-nav, site-header, site-footer) are covered by their parts.
             for part in lower.split(['-', '_']) {
                 match part {
                     "nav" | "navbar" | "navigation" | "menu" | "breadcrumb" | "breadcrumbs"
                     | "sidebar" | "gnav" | "globalnav" | "skip" => self.nav = true,
-                    "header" | "footer" => self.header = true,
+                    "header" | "footer" if !content_part => self.header = true,
                     _ => {}
                 }
             }
@@ -1496,6 +1506,10 @@ mod tests {
         assert_eq!(hit("menu_item breadcrumb"), (true, false));
         assert_eq!(hit("canvas unavailable navy"), (false, false));
         assert_eq!(hit("has-sidebar no-header"), (false, false));
+        // A footer of the content itself is content.
+        assert_eq!(hit("letter-footer col-xs-12"), (false, false));
+        assert_eq!(hit("entry_header"), (false, false));
+        assert_eq!(hit("footer-nav"), (true, true));
     }
 
     #[test]
