@@ -42,6 +42,9 @@ pub struct Evaluator<'a> {
     /// Sentence and leaf ranges, sorted, for `unless in`.
     sentences: Vec<Range<usize>>,
     sections: Vec<NodeId>,
+    /// Where each text block ends in the normalised text (the `\n` that
+    /// joins it to the next), sorted: no match may run across one.
+    block_ends: Vec<usize>,
     /// Normalised ranges of headings that only name a topic (short, with
     /// no statement in them), sorted.
     titles: Vec<Range<usize>>,
@@ -71,7 +74,11 @@ impl<'a> Evaluator<'a> {
         let mut sentences = Vec::new();
         let mut sections = Vec::new();
         let mut titles = Vec::new();
+        let mut block_ends = Vec::new();
         for (i, n) in doc.nodes.iter().enumerate() {
+            if n.kind.is_leaf_text() && n.norm.start < n.norm.end {
+                block_ends.push(n.norm.end);
+            }
             if n.kind == NodeKind::Heading && is_title(&doc.norm.text[n.norm.clone()]) {
                 titles.push(n.norm.clone());
             }
@@ -96,6 +103,8 @@ impl<'a> Evaluator<'a> {
         }
         boiler.sort_by_key(|r| r.start);
         titles.sort_by_key(|r| r.start);
+        block_ends.sort_unstable();
+        block_ends.dedup();
         quoted.sort_by_key(|r| r.start);
         sentences.sort_by_key(|r| (r.start, r.end));
         Evaluator {
@@ -107,6 +116,7 @@ impl<'a> Evaluator<'a> {
             quoted,
             sentences,
             sections,
+            block_ends,
             titles,
             deadline: std::cell::Cell::new(None),
             expired: std::cell::Cell::new(false),
@@ -278,8 +288,18 @@ impl<'a> Evaluator<'a> {
                 v.sort_by_key(|r| (r.start, r.end));
                 v.dedup();
             }
+            // A heading and the next paragraph are two blocks, not one
+            // sentence: a match with text of both is no match. (The joining
+            // `\n` may be its first or last character, as a regex's
+            // `(^|[^0-9])` context.)
+            v.retain(|m| !self.crosses_blocks(m));
             v
         })
+    }
+
+    fn crosses_blocks(&self, m: &Range<usize>) -> bool {
+        let i = self.block_ends.partition_point(|&e| e <= m.start);
+        self.block_ends.get(i).is_some_and(|&e| e + 1 < m.end)
     }
 
     fn in_boiler(&self, m: &Range<usize>) -> bool {

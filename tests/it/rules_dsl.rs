@@ -516,3 +516,25 @@ fn a_title_mention_does_not_count_when_the_text_under_it_says_unless() {
     let body = "# 3. その他\n\n当社は、子会社と共同利用します。\n";
     assert_eq!(run_fmt(&set, body, Format::Markdown).len(), 1);
 }
+
+#[test]
+fn no_match_runs_across_two_blocks() {
+    let set = compile(&rule("require w = /項目[^。]{0,8}氏名/"));
+    // A heading and the paragraph under it are two blocks, not one sentence.
+    let split = "# 共同利用する項目\n\n氏名、住所\n";
+    assert_eq!(run_fmt(&set, split, Format::Markdown).len(), 1);
+    assert!(run_fmt(&set, "# 共同利用\n\n項目は氏名です。\n", Format::Markdown).is_empty());
+    // The `\n` that joins two blocks may still be a regex's context
+    // character: a postal code at the start of a paragraph is found.
+    let set = compile(&rule(
+        "require p = /(^|[^0-9-])[0-9]{3}-[0-9]{4}([^0-9-]|$)/",
+    ));
+    assert!(
+        run_fmt(
+            &set,
+            "# 所在地\n\n100-0005 東京都千代田区\n",
+            Format::Markdown
+        )
+        .is_empty()
+    );
+}

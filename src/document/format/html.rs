@@ -526,8 +526,18 @@ impl Markers {
             let content_part = lower.split(['-', '_']).any(|p| {
                 matches!(
                     p,
-                    "letter" | "article" | "post" | "entry" | "card" | "content" | "contents"
-                        | "policy" | "message" | "signature" | "table" | "section"
+                    "letter"
+                        | "article"
+                        | "post"
+                        | "entry"
+                        | "card"
+                        | "content"
+                        | "contents"
+                        | "policy"
+                        | "message"
+                        | "signature"
+                        | "table"
+                        | "section"
                 )
             });
             // Whole words or '-'/'_'-separated parts; the hyphenated keywords
