@@ -23,6 +23,7 @@ mod hostile;
 mod layering;
 mod normalize_props;
 mod outline;
+mod pack_security;
 mod read_only;
 mod rule_errors;
 mod rules_dsl;
