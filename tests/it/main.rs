@@ -25,6 +25,7 @@ mod normalize_props;
 mod outline;
 mod pack_foreign;
 mod pack_rights;
+mod pack_security;
 mod read_only;
 mod rule_errors;
 mod rules_dsl;
