@@ -120,6 +120,9 @@ pub struct Context {
     pub operator: Inferred,
     pub document: Inferred,
     pub service: Inferred,
+    /// The name the operator defines itself by ("X（以下「当社」）"), in
+    /// normalised text: rules can tell the operator from third parties.
+    pub operator_name: Option<String>,
 }
 
 impl Context {
@@ -146,6 +149,7 @@ impl Context {
             operator: Inferred::default("unknown"),
             document: Inferred::default("policy"),
             service: Inferred::default("unknown"),
+            operator_name: None,
         }
     }
 }
@@ -266,7 +270,7 @@ static COVERED_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
 /// The operator speaks of providing or running the service itself.
 static PROVIDES: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(当社|弊社|当方|私|運営者|開発者)(が|の)?(提供|運営|配信|開発)|本サービス|当サービス|本アプリ|当アプリ|(提供|運営)(する|して|しており|にあたり|いたし)",
+        r"(当社|弊社|当方|私|運営者|開発者)(が|の)?(提供|運営|配信|開発)|本サービス|当サービス|本アプリ|当アプリ|(提供|運営)(する|して|しており|にあたり|いたし|の)",
     )
 });
 static THIRD_PARTY_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
@@ -277,6 +281,15 @@ static THIRD_PARTY_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
 static OWN_SITE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(当社|弊社|当院|当法人|当協会|当会|当事務所|当店|当ホテル|当館|当クリニック|当財団|当組合)(の|が運営する)?(ホームページ|ウェブサイト|webサイト|サイト|公式サイト)|コーポレートサイト|企業サイト|\(以下[、,]?[「:]?(当サイト|本サイト)",
+    )
+});
+/// A page speaking of "this site" as what it runs.
+static SITE_SELF: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(当|本)(サイト|ウェブサイト|webサイト|ホームページ)"));
+/// The operator speaks of services or apps of its own.
+static OWN_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"本サービス|当サービス|本アプリ|当アプリ|(当社|弊社)(が提供する|の提供する|の)(各種)?(サービス|アプリ)",
     )
 });
 /// Words of an online service at all: a page naming none (a hospital's
@@ -333,6 +346,7 @@ pub fn infer(path: &Path, nodes: &[Node], norm: &MappedText) -> Context {
     };
     let src = |r: Range<usize>| norm.to_src(r);
     let operator = operator(&body);
+    let operator_name = operator_name(&body);
     let document = document(path, nodes, &body);
     let service = service(&body, operator.value);
     let finish = |(value, cue, ev): (&'static str, &'static str, Option<Range<usize>>)| match ev {
@@ -343,7 +357,19 @@ pub fn infer(path: &Path, nodes: &[Node], norm: &MappedText) -> Context {
         operator: finish(operator.into()),
         document: finish(document.into()),
         service: finish(service.into()),
+        operator_name,
     }
+}
+
+/// The name in the operator's own definition of itself, if it gives one
+/// ("サンプル商事株式会社（以下「当社」）": サンプル商事株式会社).
+fn operator_name(body: &Body) -> Option<String> {
+    let m = body.find(&SELF_DEFINITION).next()?;
+    let caps = SELF_DEFINITION.captures(&body.text[m])?;
+    let name = caps.get(1)?.as_str().trim();
+    let tail = name.rsplit(['、', ',', ' ']).next().unwrap_or(name);
+    // A name, not a clause: at least two characters, no sentence in it.
+    (tail.chars().count() >= 2).then(|| tail.to_string())
 }
 
 /// A facet's inference before its evidence is mapped to the source.
@@ -531,11 +557,19 @@ fn service(body: &Body, operator: &str) -> Guess {
     // it (not a third party's hosting or SNS that it uses).
     let provided = |m: &Range<usize>| {
         let s = body.sentence(m);
-        let mut lead = m.start.saturating_sub(45).max(s.start);
-        while !text.is_char_boundary(lead) {
-            lead += 1;
-        }
-        PROVIDES.is_match(&text[s]) && !THIRD_PARTY_SERVICE.is_match(&text[lead..m.start])
+        // Words just before `at` name a third party ("第三者が提供する",
+        // "他社のSNS"): what follows is theirs, not the operator's.
+        let third_party_before = |at: usize| {
+            let mut lead = at.saturating_sub(45).max(s.start);
+            while !text.is_char_boundary(lead) {
+                lead += 1;
+            }
+            THIRD_PARTY_SERVICE.is_match(&text[lead..at])
+        };
+        let operator_provides = PROVIDES
+            .find_iter(&text[s.clone()])
+            .any(|p| !third_party_before(s.start + p.start()));
+        operator_provides && !third_party_before(m.start)
     };
     for m in body.find(&TELECOM) {
         if STRONG_TELECOM.is_match(&text[m.clone()]) || provided(&m) {
@@ -551,6 +585,17 @@ fn service(body: &Body, operator: &str) -> Guess {
         return guess("not-covered", "public-body", m);
     }
     if let Some(m) = body.find(&OWN_SITE).next() {
+        return guess("not-covered", "own-site", m);
+    }
+    // A company whose page speaks of "this site", names no service of a
+    // covered kind anywhere (not even one it does not clearly provide) and
+    // no service or app of its own runs the site for its own business.
+    if operator == "juridical"
+        && body.find(&TELECOM).next().is_none()
+        && body.find(&COVERED_SERVICE).next().is_none()
+        && body.find(&OWN_SERVICE).next().is_none()
+        && let Some(m) = body.find(&SITE_SELF).next()
+    {
         return guess("not-covered", "own-site", m);
     }
     if body.find(&ONLINE).next().is_none() {
@@ -601,6 +646,8 @@ mod tests {
             &PROVIDES,
             &THIRD_PARTY_SERVICE,
             &OWN_SITE,
+            &SITE_SELF,
+            &OWN_SERVICE,
             &STRONG_TELECOM,
             &ONLINE,
         ] {
@@ -761,6 +808,21 @@ mod tests {
             (c.service.value, c.service.cue),
             ("not-covered", Some("no-online-service"))
         );
+        // A company's site that names no service of a covered kind.
+        let (c, _) = ctx(
+            "p.txt",
+            "みどり電機株式会社（以下「当社」）は、当サイトの閲覧状況をクッキーで把握します。個人情報を適切に扱います。",
+        );
+        assert_eq!(
+            (c.service.value, c.service.cue),
+            ("not-covered", Some("own-site"))
+        );
+        // The same words next to a covered kind of service stay unknown.
+        let (c, _) = ctx(
+            "p.txt",
+            "みどり電機株式会社（以下「当社」）は、当サイトでチャットによる相談を受け付けます。個人情報を適切に扱います。",
+        );
+        assert_eq!(c.service.value, "unknown");
         let (c, _) = ctx(
             "p.txt",
             "本アプリは、利用状況の分析のため個人情報を取り扱います。",

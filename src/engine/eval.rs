@@ -276,6 +276,25 @@ impl<'a> Evaluator<'a> {
             .map(|n| n.norm.clone())
     }
 
+    /// Where the operator's own name stands in the normalised text: every
+    /// occurrence of the name the document defines itself by.
+    fn operator_names(&self) -> Vec<Range<usize>> {
+        let Some(name) = self
+            .context
+            .operator_name
+            .as_deref()
+            .filter(|n| !n.is_empty())
+        else {
+            return Vec::new();
+        };
+        self.doc
+            .norm
+            .text
+            .match_indices(name)
+            .map(|(i, n)| i..i + n.len())
+            .collect()
+    }
+
     /// All matches of an expression, sorted by start.
     fn matches(&self, e: ExprId) -> &[Range<usize>] {
         self.exprs[e as usize].get_or_init(|| {
@@ -287,6 +306,21 @@ impl<'a> Evaluator<'a> {
             if ids.len() > 1 {
                 v.sort_by_key(|r| (r.start, r.end));
                 v.dedup();
+            }
+            // `except`: a match in a sentence that says X, or on the
+            // operator's own name, does not count.
+            let except = self
+                .set
+                .excepts
+                .get(e as usize)
+                .copied()
+                .unwrap_or_default();
+            if let Some(x) = except.in_sentence {
+                v.retain(|m| !self.sentence_matches(m, x));
+            }
+            if except.operator {
+                let own = self.operator_names();
+                v.retain(|m| !own.iter().any(|o| o.start < m.end && m.start < o.end));
             }
             // A heading and the next paragraph are two blocks, not one
             // sentence: a match with text of both is no match. (The joining

@@ -257,6 +257,12 @@ pub struct Require {
 pub struct Element {
     pub name: Spanned<String>,
     pub expr: Expr,
+    /// `except in EXPR`: a match inside a sentence that matches EXPR does
+    /// not count ("X（以下「当社」）" names the operator, not a recipient).
+    pub except_in: Option<Expr>,
+    /// `except operator`: a match on the operator's own name (as the
+    /// document defines it) does not count.
+    pub except_operator: bool,
     pub label_ja: Option<Spanned<String>>,
     pub label_en: Option<Spanned<String>>,
     /// `if FACET = V | V`

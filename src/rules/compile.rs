@@ -303,6 +303,7 @@ impl Loader {
             imports: &imports,
             patterns: PatternSet::new(),
             exprs: Vec::new(),
+            excepts: Vec::new(),
             expr_index: HashMap::new(),
             terms: HashMap::new(),
             resolving: Vec::new(),
@@ -354,6 +355,7 @@ impl Loader {
         let Compiler {
             mut patterns,
             exprs,
+            mut excepts,
             errors: compile_errors,
             ..
         } = c;
@@ -378,10 +380,12 @@ impl Loader {
         if !errors.is_empty() {
             return Err(errors);
         }
+        excepts.resize(exprs.len(), Except::default());
         Ok(RuleSet {
             files: files.into_iter().map(|(f, _)| f).collect(),
             patterns,
             exprs,
+            excepts,
             rules,
         })
     }
@@ -426,6 +430,9 @@ struct Compiler<'a> {
     imports: &'a [Vec<usize>],
     patterns: PatternSet,
     exprs: Vec<Vec<PatternId>>,
+    /// `except in` of each expression that has one (by ExprId; shorter
+    /// than `exprs` until the end).
+    excepts: Vec<Except>,
     expr_index: HashMap<Vec<PatternId>, ExprId>,
     /// (file, term) → resolved pattern ids (None while unresolvable).
     terms: HashMap<(usize, String), Option<Vec<PatternId>>>,
@@ -624,6 +631,30 @@ impl<'a> Compiler<'a> {
         let id = self.exprs.len() as ExprId;
         self.exprs.push(pats.clone());
         self.expr_index.insert(pats, id);
+        Some(id)
+    }
+
+    /// An expression with an `except`: an expression of its own, never
+    /// shared with the plain one.
+    fn expr_except(
+        &mut self,
+        fi: usize,
+        e: &ast::Expr,
+        in_sentence: Option<&ast::Expr>,
+        operator: bool,
+    ) -> Option<ExprId> {
+        let pats = self.expr_patterns(fi, e)?;
+        let in_sentence = match in_sentence {
+            Some(x) => Some(self.expr(fi, x)?),
+            None => None,
+        };
+        let id = self.exprs.len() as ExprId;
+        self.exprs.push(pats);
+        self.excepts.resize(id as usize, Except::default());
+        self.excepts.push(Except {
+            in_sentence,
+            operator,
+        });
         Some(id)
     }
 
@@ -1070,7 +1101,11 @@ impl<'a> Compiler<'a> {
                         } else {
                             elements.insert(e.name.node.clone(), e.name.span.clone());
                         }
-                        let expr = self.expr(fi, &e.expr);
+                        let expr = if e.except_in.is_some() || e.except_operator {
+                            self.expr_except(fi, &e.expr, e.except_in.as_ref(), e.except_operator)
+                        } else {
+                            self.expr(fi, &e.expr)
+                        };
                         let condition = e.condition.as_ref().and_then(|c| {
                             self.facet_values(fi, &c.facet, &c.values)
                                 .map(|(facet, values)| Condition { facet, values })

@@ -97,6 +97,8 @@ pub struct RuleSet {
     pub patterns: PatternSet,
     /// Pattern ids of each compiled expression.
     pub exprs: Vec<Vec<PatternId>>,
+    /// What does not count among an expression's matches (`except`).
+    pub excepts: Vec<Except>,
     pub rules: Vec<Rule>,
 }
 
@@ -104,6 +106,15 @@ impl RuleSet {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }
+}
+
+/// `except in X` / `except operator` on an element's expression.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Except {
+    /// Matches inside a sentence that matches this do not count.
+    pub in_sentence: Option<ExprId>,
+    /// Matches on the operator's own name do not count.
+    pub operator: bool,
 }
 
 #[derive(Debug, Clone)]

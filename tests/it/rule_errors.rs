@@ -139,3 +139,15 @@ fn unknown_facet_and_value() {
     assert_eq!(k, [RuleErrorKind::UnknownFacet; 4]);
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn except_needs_in_or_operator() {
+    let (k, out) = errors(&format!(
+        "rule a/b {{\n  {OK_HEAD}\n  require w = \"窓口\" except \"当社\"\n}}\n"
+    ));
+    assert_eq!(k, [RuleErrorKind::Syntax]);
+    assert!(
+        out.contains("expected `in` or `operator` after `except`"),
+        "{out}"
+    );
+}

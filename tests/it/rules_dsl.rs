@@ -538,3 +538,25 @@ fn no_match_runs_across_two_blocks() {
         .is_empty()
     );
 }
+
+#[test]
+fn except_in_and_except_operator_set_matches_aside() {
+    let set = compile(&rule(
+        "require who = /[\\p{Katakana}]+株式会社/ except operator except in /以下「当/",
+    ));
+    // The operator's own name, where it defines itself and anywhere else,
+    // is not a third party.
+    let own = "サンプル株式会社（以下「当社」）です。\n\nお問い合わせはサンプル株式会社まで。\n";
+    let f = run(&set, own);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].missing, ["who"]);
+    // A third party is found, and its label lies on its name.
+    let third = "サンプル株式会社（以下「当社」）です。\n\nデータはテスト株式会社に送ります。\n";
+    assert!(run(&set, third).is_empty());
+    // `except in` alone: a sentence that defines a name does not count.
+    let set = compile(&rule(
+        "require who = /[\\p{Katakana}]+株式会社/ except in /以下「当/",
+    ));
+    assert_eq!(run(&set, "サンプル株式会社（以下「当社」）です。").len(), 1);
+    assert!(run(&set, "宛先はサンプル株式会社です。").is_empty());
+}

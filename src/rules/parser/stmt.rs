@@ -358,6 +358,26 @@ impl<'a> Reader<'a> {
         )?;
         let (mut i, expr) = self.expr_after(i, "`=`")?;
         let mut end = expr.span().end;
+        let mut except_in = None;
+        let mut except_operator = false;
+        while let Ok((j, kw)) = self.kw(i, "except") {
+            if let Ok((k, op)) = self.kw(j, "operator") {
+                end = op.end;
+                except_operator = true;
+                i = k;
+                continue;
+            }
+            let (j, _) = self.kw(j, "in").or_expect(
+                self,
+                j,
+                "expected `in` or `operator` after `except`",
+                "write `except in PATTERN` or `except operator`",
+            )?;
+            let (j, x) = self.expr_after(j, "`except in`")?;
+            end = x.span().end.max(kw.end);
+            except_in = Some(x);
+            i = j;
+        }
         let (mut label_ja, mut label_en) = (None, None);
         if let Ok((j, _)) = self.kw(i, "as") {
             let (j, ja) = self.string(j).or_expect(
@@ -413,6 +433,8 @@ impl<'a> Reader<'a> {
             Element {
                 name,
                 expr,
+                except_in,
+                except_operator,
                 label_ja,
                 label_en,
                 condition,
