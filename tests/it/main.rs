@@ -26,6 +26,7 @@ mod outline;
 mod pack_foreign;
 mod pack_rights;
 mod pack_security;
+mod pack_snapshots;
 mod read_only;
 mod rule_errors;
 mod rules_dsl;

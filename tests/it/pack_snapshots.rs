@@ -1,0 +1,74 @@
+//! What a user sees for each built-in rule: the first failing example of
+//! each rule (written in its rule file, inline or as a fixture), checked
+//! with the whole pack, and that rule's findings rendered as the human
+//! report renders them (Japanese, no colour, 100 columns).
+
+use std::path::{Path, PathBuf};
+
+use policylint::document::Facet;
+use policylint::engine::{Engine, Settings};
+use policylint::report::human::{Style, render_file};
+use policylint::report::i18n::Texts;
+use policylint::rules::model::{TestInput, TestKind};
+use policylint::rules::{Lang, Loader};
+use policylint::source::walk::WalkItem;
+
+#[test]
+fn every_built_in_rule_has_a_rendered_failing_example() {
+    // The pack from disk, so that fixture paths resolve as `policylint
+    // test rules` resolves them.
+    let mut loader = Loader::new().with_project(Path::new("."));
+    loader.add_path(Path::new("rules")).unwrap();
+    let set = loader.compile().unwrap();
+    let texts = Texts::new(&set, Lang::Ja);
+    let style = Style {
+        color: false,
+        width: 100,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut rules: Vec<_> = set.rules.iter().collect();
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    for rule in rules {
+        let case = rule
+            .tests
+            .iter()
+            .find(|c| c.kind == TestKind::Fail)
+            .unwrap_or_else(|| panic!("{} has no failing example", rule.id));
+        let path: PathBuf = match &case.input {
+            TestInput::File(p) => p.clone(),
+            TestInput::Inline(text) => {
+                let ext = match case.format.as_deref() {
+                    Some("markdown") => "md",
+                    Some("html") => "html",
+                    _ => "txt",
+                };
+                let p = dir.path().join(format!("case.{ext}"));
+                std::fs::write(&p, text).unwrap();
+                p
+            }
+        };
+        // As `policylint test` checks it: a covered service, and the
+        // context the case names.
+        let mut settings = Settings::default();
+        settings.context.push((Facet::Service, "covered"));
+        settings.context.extend(case.with.iter().copied());
+        let engine = Engine::new(&set, settings);
+        let shown = engine.check_item(&WalkItem::File(path.clone()), |c| {
+            let mut result = c.result.clone();
+            result.diagnostics.retain(|d| d.rule == rule.id);
+            assert!(
+                !result.diagnostics.is_empty(),
+                "{}: its failing example gives no finding",
+                rule.id
+            );
+            // The temporary file's name is not what a reviewer should read.
+            result.path = match &case.input {
+                TestInput::File(p) => p.display().to_string(),
+                TestInput::Inline(_) => format!("{} (inline example)", rule.id),
+            };
+            render_file(c.document.unwrap(), &result, style, &texts)
+        });
+        let name = rule.id.replace('/', "__");
+        insta::assert_snapshot!(name, shown);
+    }
+}
