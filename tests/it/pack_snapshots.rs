@@ -72,3 +72,17 @@ fn every_built_in_rule_has_a_rendered_failing_example() {
         insta::assert_snapshot!(name, shown);
     }
 }
+
+/// The compliant example of the README and the quick starts: no finding of
+/// any severity, best practice included.
+#[test]
+fn the_compliant_policy_gets_no_finding_at_all() {
+    let mut loader = Loader::new();
+    loader.add_builtin();
+    let set = loader.compile().unwrap();
+    let r = Engine::new(&set, Settings::default())
+        .check_path(Path::new("fixtures/compliant/privacy-policy.md"));
+    let rules: Vec<&str> = r.diagnostics.iter().map(|d| d.rule.as_str()).collect();
+    assert!(rules.is_empty(), "{rules:?}");
+    assert!(r.rules_applied > 10, "{}", r.rules_applied);
+}
