@@ -908,7 +908,30 @@ fn near_spelling((a, ca): (&str, &str), (b, cb): (&str, &str)) -> bool {
     }
     let (la, lb) = (a.chars().count(), b.chars().count());
     let limit = (la.max(lb) / 5).max(1);
-    la.abs_diff(lb) <= limit && strsim::levenshtein(a, b) <= limit
+    la.abs_diff(lb) <= limit && strsim::levenshtein(a, b) <= limit && !another_business(a, b)
+}
+
+/// Two names that differ by a whole word in kanji name two businesses of
+/// one group, not one name mistyped: …生命保険 / …損害保険, …銀行 /
+/// …信託銀行. A typo in kanji changes one character (商事 / 商亊).
+fn another_business(a: &str, b: &str) -> bool {
+    let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let pre = ac.iter().zip(&bc).take_while(|(x, y)| x == y).count();
+    let rest = (ac.len() - pre).min(bc.len() - pre);
+    let suf = ac[pre..]
+        .iter()
+        .rev()
+        .zip(bc[pre..].iter().rev())
+        .take(rest)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (ma, mb) = (&ac[pre..ac.len() - suf], &bc[pre..bc.len() - suf]);
+    let kanji = |m: &[char]| {
+        m.iter()
+            .all(|c| matches!(c, '\u{4e00}'..='\u{9fff}' | '々'))
+    };
+    let word = |m: &[char]| m.len() >= 2 && kanji(m);
+    (word(ma) || ma.is_empty()) && (word(mb) || mb.is_empty()) && (word(ma) || word(mb))
 }
 
 fn collect_elements<'r>(b: &'r Block, out: &mut HashMap<&'r str, ExprId>) {
