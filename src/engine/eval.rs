@@ -707,6 +707,12 @@ impl<'a> Evaluator<'a> {
             Some(Anchor::Heading) => heading(),
             Some(Anchor::Trigger) => trigger(),
             Some(Anchor::Scope) => Some(scope_start()),
+            // The first match in the part checked, else the trigger.
+            Some(Anchor::At(e)) => self
+                .within_inst(*e, inst, boiler)
+                .next()
+                .cloned()
+                .or_else(trigger),
             Some(Anchor::Nearest(name)) => present
                 .iter()
                 .find(|(e, _)| e.name == *name)

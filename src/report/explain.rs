@@ -176,6 +176,7 @@ fn block(set: &RuleSet, b: &Block, lang: Lang, depth: usize, out: &mut String) {
             Anchor::Heading => t(lang, "見出し", "the section heading").to_string(),
             Anchor::Scope => t(lang, "範囲の先頭", "the start of the scope").to_string(),
             Anchor::Nearest(n) => n.clone(),
+            Anchor::At(e) => expr(set, *e),
         };
         let _ = writeln!(
             out,

@@ -296,6 +296,8 @@ pub enum Anchor {
     Heading,
     Scope,
     Nearest(String),
+    /// `anchor at EXPR`: the first match of EXPR in the part checked.
+    At(Expr),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1174,12 +1174,13 @@ impl<'a> Compiler<'a> {
                     }
                 }
                 ast::Stmt::Anchor(a) => {
-                    b.anchor = Some(match &a.node {
-                        ast::Anchor::Trigger => Anchor::Trigger,
-                        ast::Anchor::Heading => Anchor::Heading,
-                        ast::Anchor::Scope => Anchor::Scope,
-                        ast::Anchor::Nearest(n) => Anchor::Nearest(n.clone()),
-                    })
+                    b.anchor = match &a.node {
+                        ast::Anchor::Trigger => Some(Anchor::Trigger),
+                        ast::Anchor::Heading => Some(Anchor::Heading),
+                        ast::Anchor::Scope => Some(Anchor::Scope),
+                        ast::Anchor::Nearest(n) => Some(Anchor::Nearest(n.clone())),
+                        ast::Anchor::At(e) => self.expr(fi, e).map(Anchor::At),
+                    }
                 }
                 ast::Stmt::IncludeBoilerplate(_) => b.include_boilerplate = true,
             }

@@ -333,6 +333,8 @@ pub enum Anchor {
     Heading,
     Scope,
     Nearest(String),
+    /// The first match of this expression in the part checked.
+    At(ExprId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -512,10 +512,9 @@ impl<'a> Reader<'a> {
         ))
     }
 
-    /// `anchor trigger | heading | scope | nearest NAME`
+    /// `anchor trigger | heading | scope | nearest NAME | at EXPR`
     fn anchor(&self, i: &'a str) -> Res<'a, Spanned<Anchor>> {
-        const HELP: &str =
-            "write `anchor trigger`, `anchor heading`, `anchor scope` or `anchor nearest NAME`";
+        const HELP: &str = "write `anchor trigger`, `anchor heading`, `anchor scope`, `anchor nearest NAME` or `anchor at PATTERN`";
         let (i, kw) = self.kw(i, "anchor")?;
         let (rest, word) =
             self.name(i)
@@ -532,6 +531,11 @@ impl<'a> Reader<'a> {
                     HELP,
                 )?;
                 (j, Anchor::Nearest(n.node), n.span.end)
+            }
+            "at" => {
+                let (j, e) = self.expr_after(rest, "`anchor at`")?;
+                let end = e.span().end;
+                (j, Anchor::At(e), end)
             }
             other => {
                 return fatal(
