@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 /// One finding of a rule: severity, missing elements, the text it points
@@ -19,19 +18,7 @@ struct Found {
 fn check(fixture: &str, rule: &str) -> Vec<Found> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let path = root.join("fixtures/rules/appi").join(fixture);
-    let out = Command::cargo_bin("policylint")
-        .unwrap()
-        .current_dir(root)
-        .args(["check", "--format", "json", "--fail-level", "never"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let report = crate::common::check_json(&[path.to_str().unwrap()]);
     let src = std::fs::read(&path).unwrap();
     let text = |v: &Value| {
         let (s, e) = (
@@ -52,8 +39,7 @@ fn check(fixture: &str, rule: &str) -> Vec<Found> {
             .map_or(src.len(), |i| s + i);
         String::from_utf8(src[start..end].to_vec()).unwrap()
     };
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["diagnostics"]
+    report["diagnostics"]
         .as_array()
         .unwrap()
         .iter()

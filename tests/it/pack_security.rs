@@ -5,7 +5,6 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use policylint::document::Document;
 use policylint::engine::{Evaluator, Evidence, Finding};
 use policylint::rules::{Loader, RuleSet};
@@ -28,28 +27,8 @@ const KINDS: [&str; 9] = [
 
 /// The JSON report of `policylint check` on one fixture.
 fn report(file: &str) -> Value {
-    let out = Command::cargo_bin("policylint")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--lang",
-            "en",
-            "--fail-level",
-            "never",
-        ])
-        .arg(Path::new(DIR).join(file))
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    let path = Path::new(DIR).join(file);
+    crate::common::check_json(&["--lang", "en", path.to_str().unwrap()])
 }
 
 /// The diagnostics of one rule in a report.
