@@ -76,7 +76,12 @@ fn main() {
         .filter(|&i| set.patterns.plan(i as u32).is_some())
         .collect();
     v.sort_by_key(|&i| std::cmp::Reverse(cost[i]));
-    println!("ac {:?}", ac);
+    println!(
+        "ac {:?} regex total {:?} ({} regexes)",
+        ac,
+        cost.iter().sum::<Duration>(),
+        v.len()
+    );
     for i in v.iter().take(25) {
         let d = set.patterns.describe(*i as u32);
         let full = matches!(

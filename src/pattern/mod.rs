@@ -46,7 +46,25 @@ const MAX_REQUIRED: usize = 64;
 enum Pattern {
     Literal(String),
     Regex(String),
+    /// A match of any of `first`, then one of `then` later in the same
+    /// sentence, with at most `within` characters between them.
+    Seq {
+        first: Vec<PatternId>,
+        then: Vec<PatternId>,
+        within: Option<u32>,
+    },
+    /// A match of any of `base` that is not right before (`after`) or right
+    /// after (`!after`) a match of any of `by`.
+    Except {
+        base: Vec<PatternId>,
+        by: Vec<PatternId>,
+        after: bool,
+    },
 }
+
+/// Where one sentence ends and the next begins, for `then`: the same
+/// characters `[^。\n]` stood for in the pack's regexes.
+const SENTENCE_BREAKS: [char; 2] = ['。', '\n'];
 
 /// How a regex is searched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +109,10 @@ pub struct PatternSet {
     regexes: Vec<CompiledRegex>,
     /// Index in `regexes` of each pattern that is a regex.
     regex_of: Vec<Option<u32>>,
+    /// Index among the derived patterns (`then`, `except … by`) of each
+    /// pattern that is one.
+    derived_of: Vec<Option<u32>>,
+    derived: u32,
 }
 
 /// Matches of every pattern in one text. Literal matches come from the
@@ -105,6 +127,10 @@ pub struct Scan<'s> {
     /// Hits of each windowed regex's required literals.
     hits: Vec<Vec<Range<usize>>>,
     regex: Vec<OnceCell<Vec<Range<usize>>>>,
+    derived: Vec<OnceCell<Vec<Range<usize>>>>,
+    /// Byte offsets of the sentence breaks, found the first time a `then`
+    /// asks.
+    breaks: OnceCell<Vec<usize>>,
 }
 
 impl PatternSet {
@@ -132,6 +158,41 @@ impl PatternSet {
         Ok(id)
     }
 
+    /// `first then then [within N]`: both sides already added.
+    pub fn add_seq(
+        &mut self,
+        first: Vec<PatternId>,
+        then: Vec<PatternId>,
+        within: Option<u32>,
+    ) -> PatternId {
+        self.add_derived(Pattern::Seq {
+            first,
+            then,
+            within,
+        })
+    }
+
+    /// `base except followed by z` (`after`) or `except preceded by z`.
+    pub fn add_except(
+        &mut self,
+        base: Vec<PatternId>,
+        by: Vec<PatternId>,
+        after: bool,
+    ) -> PatternId {
+        self.add_derived(Pattern::Except { base, by, after })
+    }
+
+    fn add_derived(&mut self, p: Pattern) -> PatternId {
+        if let Some(&id) = self.index.get(&p) {
+            return id;
+        }
+        let id = self.add(p);
+        self.derived_of.resize(self.patterns.len(), None);
+        self.derived_of[id as usize] = Some(self.derived);
+        self.derived += 1;
+        id
+    }
+
     fn add(&mut self, p: Pattern) -> PatternId {
         if let Some(&id) = self.index.get(&p) {
             return id;
@@ -148,9 +209,29 @@ impl PatternSet {
 
     /// A pattern as a rule author would write it: `"literal"` or `/regex/`.
     pub fn describe(&self, id: PatternId) -> String {
+        let list = |ids: &[PatternId]| {
+            let v: Vec<String> = ids.iter().map(|&i| self.describe(i)).collect();
+            if v.len() == 1 {
+                v.concat()
+            } else {
+                format!("({})", v.join(" | "))
+            }
+        };
         match self.patterns.get(id as usize) {
             Some(Pattern::Literal(s)) => format!("\"{s}\""),
             Some(Pattern::Regex(s)) => format!("/{s}/"),
+            Some(Pattern::Seq {
+                first,
+                then,
+                within,
+            }) => {
+                let w = within.map_or(String::new(), |n| format!(" within {n}"));
+                format!("{} then {}{w}", list(first), list(then))
+            }
+            Some(Pattern::Except { base, by, after }) => {
+                let side = if *after { "followed" } else { "preceded" };
+                format!("{} except {side} by {}", list(base), list(by))
+            }
             None => String::new(),
         }
     }
@@ -168,6 +249,7 @@ impl PatternSet {
     /// Build the automaton once all patterns are in.
     pub fn build(&mut self) -> Result<(), String> {
         self.regex_of.resize(self.patterns.len(), None);
+        self.derived_of.resize(self.patterns.len(), None);
         let mut wanted: Vec<(&str, Target)> = Vec::new();
         for (i, p) in self.patterns.iter().enumerate() {
             if let Pattern::Literal(s) = p {
@@ -234,6 +316,8 @@ impl PatternSet {
             literal,
             hits,
             regex: (0..self.regexes.len()).map(|_| OnceCell::new()).collect(),
+            derived: (0..self.derived).map(|_| OnceCell::new()).collect(),
+            breaks: OnceCell::new(),
         }
     }
 }
@@ -242,10 +326,111 @@ impl Scan<'_> {
     /// Every match of pattern `id`, sorted by start (non-overlapping for a
     /// regex, as its own search finds them; every occurrence for a literal).
     pub fn get(&self, id: PatternId) -> &[Range<usize>] {
+        if let Some(d) = self.set.derived_of.get(id as usize).copied().flatten() {
+            return self.derived[d as usize].get_or_init(|| self.derive(id));
+        }
         match self.set.regex_of.get(id as usize).copied().flatten() {
             None => self.literal.get(id as usize).map_or(&[], |v| v.as_slice()),
             Some(r) => self.regex[r as usize].get_or_init(|| self.search(r as usize)),
         }
+    }
+
+    /// Matches of any of `ids`, sorted by start.
+    fn union(&self, ids: &[PatternId]) -> std::borrow::Cow<'_, [Range<usize>]> {
+        match ids {
+            [one] => std::borrow::Cow::Borrowed(self.get(*one)),
+            _ => {
+                let mut v: Vec<Range<usize>> = ids
+                    .iter()
+                    .flat_map(|&p| self.get(p).iter().cloned())
+                    .collect();
+                v.sort_unstable_by_key(|r| (r.start, r.end));
+                v.dedup();
+                std::borrow::Cow::Owned(v)
+            }
+        }
+    }
+
+    fn breaks(&self) -> &[usize] {
+        self.breaks.get_or_init(|| {
+            self.text
+                .match_indices(SENTENCE_BREAKS)
+                .map(|(i, _)| i)
+                .collect()
+        })
+    }
+
+    fn derive(&self, id: PatternId) -> Vec<Range<usize>> {
+        match self.set.patterns.get(id as usize) {
+            Some(Pattern::Seq {
+                first,
+                then,
+                within,
+            }) => self.seq(&self.union(first), &self.union(then), *within),
+            Some(Pattern::Except { base, by, after }) => {
+                let by = self.union(by);
+                let mut out = self.union(base).into_owned();
+                if *after {
+                    // `by` is sorted by start: is there one starting at m.end?
+                    out.retain(|m| {
+                        let i = by.partition_point(|z| z.start < m.end);
+                        by.get(i).is_none_or(|z| z.start != m.end)
+                    });
+                } else {
+                    let mut ends: Vec<usize> = by.iter().map(|z| z.end).collect();
+                    ends.sort_unstable();
+                    out.retain(|m| ends.binary_search(&m.start).is_err());
+                }
+                out
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// `a then b within N`: for each match of `a`, the nearest match of `b`
+    /// that starts at or after its end, when no sentence break and at most
+    /// N characters lie between them. Of matches that overlap, the first
+    /// is kept, as a regex search would; of those ending on the same `b`,
+    /// the shortest, so that evidence is the tightest clause.
+    fn seq(
+        &self,
+        a: &[Range<usize>],
+        b: &[Range<usize>],
+        within: Option<u32>,
+    ) -> Vec<Range<usize>> {
+        if a.is_empty() || b.is_empty() {
+            return Vec::new();
+        }
+        let breaks = self.breaks();
+        let mut pairs: Vec<Range<usize>> = Vec::new();
+        for x in a {
+            let i = b.partition_point(|y| y.start < x.end);
+            let Some(y) = b.get(i) else { continue };
+            let gap = x.end..y.start;
+            let k = breaks.partition_point(|&p| p < gap.start);
+            if breaks.get(k).is_some_and(|&p| p < gap.end) {
+                continue;
+            }
+            if let Some(n) = within {
+                let n = n as usize;
+                // A character is at most 4 bytes: count only short gaps.
+                if gap.len() > 4 * n || self.text[gap].chars().count() > n {
+                    continue;
+                }
+            }
+            match pairs.last_mut() {
+                Some(last) if last.end == y.end && last.start <= x.start => *last = x.start..y.end,
+                _ => pairs.push(x.start..y.end),
+            }
+        }
+        pairs.sort_unstable_by_key(|r| (r.start, r.end));
+        let mut out: Vec<Range<usize>> = Vec::with_capacity(pairs.len());
+        for p in pairs {
+            if out.last().is_none_or(|l| p.start >= l.end) {
+                out.push(p);
+            }
+        }
+        out
     }
 
     fn search(&self, r: usize) -> Vec<Range<usize>> {

@@ -64,12 +64,37 @@ pub enum Expr {
     Regex(Spanned<String>),
     /// `contact`: a term
     Ref(Spanned<String>),
+    /// `a then b [within N]`: a match of `a`, then one of `b` later in the
+    /// same sentence (at most N characters between them).
+    Seq {
+        first: Box<Expr>,
+        then: Box<Expr>,
+        within: Option<Spanned<u32>>,
+        span: Span,
+    },
+    /// `a except followed by z` / `a except preceded by z`: a match of `a`
+    /// right before (after) a match of `z` does not count.
+    Except {
+        base: Box<Expr>,
+        side: Side,
+        by: Box<Expr>,
+        span: Span,
+    },
+}
+
+/// Which neighbour of a match `except … by` looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    /// `followed by`: what comes right after the match.
+    After,
+    /// `preceded by`: what comes right before it.
+    Before,
 }
 
 impl Expr {
     pub fn span(&self) -> Span {
         match self {
-            Expr::Alt(_, s) => s.clone(),
+            Expr::Alt(_, s) | Expr::Seq { span: s, .. } | Expr::Except { span: s, .. } => s.clone(),
             Expr::Literal(s) | Expr::Regex(s) | Expr::Ref(s) => s.span.clone(),
         }
     }

@@ -605,6 +605,29 @@ impl<'a> Compiler<'a> {
                 }
             },
             ast::Expr::Ref(name) => self.term_patterns(fi, &name.node, &name.span),
+            ast::Expr::Seq {
+                first,
+                then,
+                within,
+                ..
+            } => {
+                let a = self.expr_patterns(fi, first);
+                let b = self.expr_patterns(fi, then);
+                Some(vec![self.patterns.add_seq(
+                    a?,
+                    b?,
+                    within.as_ref().map(|n| n.node),
+                )])
+            }
+            ast::Expr::Except { base, side, by, .. } => {
+                let a = self.expr_patterns(fi, base);
+                let z = self.expr_patterns(fi, by);
+                Some(vec![self.patterns.add_except(
+                    a?,
+                    z?,
+                    *side == ast::Side::After,
+                )])
+            }
             ast::Expr::Alt(alts, _) => {
                 let mut all = Vec::new();
                 let mut ok = true;

@@ -230,8 +230,9 @@ impl<'a> Reader<'a> {
         Err(self.unterminated(start, "string", "add the closing `\"`"))
     }
 
-    /// `/…/` on one line; `\/` becomes `/`, other escapes are regex syntax
-    /// and stay. The span covers the slashes.
+    /// `/…/` on one line, or continued on the next with `\` at the end of
+    /// a line; `\/` becomes `/`, other escapes are regex syntax and stay.
+    /// The span covers the slashes.
     pub(super) fn regex(&self, i: &'a str) -> Res<'a, Spanned<String>> {
         let i = skip_ws(i);
         let start = self.off(i);
@@ -249,7 +250,21 @@ impl<'a> Reader<'a> {
                 '\n' => break,
                 '\\' => match chars.next() {
                     Some((_, '/')) => out.push('/'),
-                    Some((_, '\n')) | None => break,
+                    // `\` at the end of a line continues the regex on the
+                    // next one, without the line break and the indentation.
+                    Some((_, b @ ('\n' | '\r'))) => {
+                        if b == '\r' && chars.clone().next().is_some_and(|(_, c)| c == '\n') {
+                            chars.next();
+                        }
+                        while chars
+                            .clone()
+                            .next()
+                            .is_some_and(|(_, c)| c == ' ' || c == '\t')
+                        {
+                            chars.next();
+                        }
+                    }
+                    None => break,
                     Some((_, other)) => {
                         out.push('\\');
                         out.push(other);
@@ -261,7 +276,7 @@ impl<'a> Reader<'a> {
         Err(self.unterminated(
             start,
             "regex",
-            "add the closing `/` on the same line; write `\\/` for a slash inside",
+            "add the closing `/` on the same line (or end the line with `\\` to go on); write `\\/` for a slash inside",
         ))
     }
 }

@@ -11,11 +11,12 @@ use super::lex::{is_ident_start, skip_ws};
 use super::recover::{OrExpect, Res, backtrack, fatal, syntax};
 use crate::rules::ast::{
     Anchor, Condition, Consistent, Element, Expr, Forbid, NodeScope, Reference, Require,
-    RequireMode, Scope, ScopeBlock, Spanned, Stmt,
+    RequireMode, Scope, ScopeBlock, Side, Spanned, Stmt,
 };
 use crate::rules::diagnostic::{RuleError, RuleErrorKind};
 
-const PATTERN_HELP: &str = "a pattern is a string \"…\", a regex /…/ or a term name, joined by `|`";
+const PATTERN_HELP: &str = "a pattern is a string \"…\", a regex /…/ or a term name, joined by `|`, \
+                            `then` or `except followed by`";
 const SCOPE_HELP: &str = "a scope is one of: document, section(…), sections(…), section of …, paragraph, \
                           sentence, list-item, cell, near … within N";
 
@@ -26,21 +27,101 @@ impl<'a> Reader<'a> {
         match skip_ws(i).chars().next() {
             Some('"') => self.string(i).map(|(r, s)| (r, Expr::Literal(s))),
             Some('/') => self.regex(i).map(|(r, s)| (r, Expr::Regex(s))),
+            Some('(') => {
+                let (j, _) = self.punct(i, "(")?;
+                let (j, inner) = self.expr_after(j, "`(`")?;
+                let (rest, _) = self.punct(j, ")").or_expect(
+                    self,
+                    j,
+                    "expected `)` to close the group",
+                    "a group is `( pattern )`, like `(\"個人情報\" | \"個人データ\") then \"委託\"`",
+                )?;
+                Ok((rest, inner))
+            }
             Some(c) if is_ident_start(c) => self.name(i).map(|(r, s)| (r, Expr::Ref(s))),
             _ => backtrack(),
         }
     }
 
-    /// `atom { "|" atom }`
+    /// `atom { "except" ("followed" | "preceded") "by" atom }`. An element's
+    /// own `except in …` / `except operator` is left to the element.
+    fn unit(&self, i: &'a str) -> Res<'a, Expr> {
+        let (mut i, mut e) = self.atom(i)?;
+        loop {
+            let Ok((j, _)) = self.kw(i, "except") else {
+                break;
+            };
+            let side = match self.peek_word(j) {
+                Some("followed") => Side::After,
+                Some("preceded") => Side::Before,
+                _ => break,
+            };
+            let (j, _) = self.kw(
+                j,
+                if side == Side::After {
+                    "followed"
+                } else {
+                    "preceded"
+                },
+            )?;
+            let (j, _) = self.kw(j, "by").or_expect(
+                self,
+                j,
+                "expected `by`",
+                "write `except followed by PATTERN` or `except preceded by PATTERN`",
+            )?;
+            let (j, by) =
+                self.atom(j)
+                    .or_expect(self, j, "expected a pattern after `by`", PATTERN_HELP)?;
+            let span = e.span().start..by.span().end;
+            e = Expr::Except {
+                base: Box::new(e),
+                side,
+                by: Box::new(by),
+                span,
+            };
+            i = j;
+        }
+        Ok((i, e))
+    }
+
+    /// `unit { "then" unit [ "within" int ] }`
+    fn seq(&self, i: &'a str) -> Res<'a, Expr> {
+        let (mut i, mut e) = self.unit(i)?;
+        while let Ok((j, _)) = self.kw(i, "then") {
+            let (j, then) =
+                self.unit(j)
+                    .or_expect(self, j, "expected a pattern after `then`", PATTERN_HELP)?;
+            let (j, within) = match self.kw(j, "within") {
+                Ok((k, _)) => {
+                    let (k, n) = self.int_after(k, "`within`")?;
+                    (k, Some(n))
+                }
+                Err(_) => (j, None),
+            };
+            let end = within.as_ref().map_or(then.span().end, |n| n.span.end);
+            let span = e.span().start..end;
+            e = Expr::Seq {
+                first: Box::new(e),
+                then: Box::new(then),
+                within,
+                span,
+            };
+            i = j;
+        }
+        Ok((i, e))
+    }
+
+    /// `seq { "|" seq }`
     fn expr(&self, i: &'a str) -> Res<'a, Expr> {
         if self.keyword_on_next_line(i) {
             return backtrack();
         }
-        let (i, first) = self.atom(i)?;
+        let (i, first) = self.seq(i)?;
         let (i, more) = many0(preceded(
             |i| self.punct(i, "|"),
             |i| {
-                self.atom(i)
+                self.seq(i)
                     .or_expect(self, i, "expected a pattern after `|`", PATTERN_HELP)
             },
         ))
