@@ -389,9 +389,9 @@ impl Scan<'_> {
 
     /// `a then b within N`: for each match of `a`, the nearest match of `b`
     /// that starts at or after its end, when no sentence break and at most
-    /// N characters lie between them. Of matches that overlap, the first
-    /// is kept, as a regex search would; of those ending on the same `b`,
-    /// the shortest, so that evidence is the tightest clause.
+    /// N characters lie between them. Every such pair is a match, as every
+    /// occurrence of a literal is: a chain `a then (b then c)` must see each
+    /// `b then c` to find the one nearest to each `a`.
     fn seq(
         &self,
         a: &[Range<usize>],
@@ -402,8 +402,10 @@ impl Scan<'_> {
             return Vec::new();
         }
         let breaks = self.breaks();
-        let mut pairs: Vec<Range<usize>> = Vec::new();
+        let mut out: Vec<Range<usize>> = Vec::new();
         for x in a {
+            // The nearest is enough: a later `b` has a longer gap, with the
+            // same breaks in it and more.
             let i = b.partition_point(|y| y.start < x.end);
             let Some(y) = b.get(i) else { continue };
             let gap = x.end..y.start;
@@ -418,18 +420,10 @@ impl Scan<'_> {
                     continue;
                 }
             }
-            match pairs.last_mut() {
-                Some(last) if last.end == y.end && last.start <= x.start => *last = x.start..y.end,
-                _ => pairs.push(x.start..y.end),
-            }
+            out.push(x.start..y.end);
         }
-        pairs.sort_unstable_by_key(|r| (r.start, r.end));
-        let mut out: Vec<Range<usize>> = Vec::with_capacity(pairs.len());
-        for p in pairs {
-            if out.last().is_none_or(|l| p.start >= l.end) {
-                out.push(p);
-            }
-        }
+        out.sort_unstable_by_key(|r| (r.start, r.end));
+        out.dedup();
         out
     }
 
@@ -849,6 +843,96 @@ mod plan_tests {
                 "(株式|共同)(会社|利用)(円|とき)?",
             ];
             check(srcs[which], &text);
+        }
+    }
+
+    /// A text made of the pieces a `then` over 会社/手数料 meets.
+    fn seq_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("株式会社"),
+                Just("会社"),
+                Just("手数料"),
+                Just("。"),
+                Just("\n"),
+                Just("あ"),
+                Just("ab"),
+                Just("円"),
+            ],
+            0..120,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        /// `会社 then 手数料 within N` finds a match exactly where the regex
+        /// `会社[^。\n]{0,N}?手数料` does; each match is one such clause, and
+        /// the matches are sorted.
+        #[test]
+        fn then_agrees_with_the_window_regex(text in seq_text(), n in 0u32..8, bounded in any::<bool>()) {
+            let within = bounded.then_some(n);
+            let mut ps = PatternSet::new();
+            let a = ps.add_literal("会社".into());
+            let b = ps.add_literal("手数料".into());
+            let id = ps.add_seq(vec![a], vec![b], within);
+            ps.build().unwrap();
+            let scan = ps.scan(&text);
+            let got = scan.get(id);
+            let gap = within.map_or("*".to_string(), |n| format!("{{0,{n}}}"));
+            let re = regex::Regex::new(&format!("会社[^。\n]{gap}?手数料")).unwrap();
+            let whole = regex::Regex::new(&format!("^会社[^。\n]{gap}手数料$")).unwrap();
+            prop_assert_eq!(got.is_empty(), re.find(&text).is_none(), "{:?} {:?}", text, got);
+            for w in got.windows(2) {
+                prop_assert!((w[0].start, w[0].end) < (w[1].start, w[1].end), "{:?}", got);
+            }
+            for m in got {
+                prop_assert!(whole.is_match(&text[m.clone()]), "{:?}", &text[m.clone()]);
+            }
+            // Every 手数料 that ends a regex match ends one of ours.
+            let ends: Vec<usize> = got.iter().map(|m| m.end).collect();
+            for m in re.find_iter(&text) {
+                prop_assert!(ends.contains(&m.end()), "{:?} {:?}", text, m.range());
+            }
+        }
+
+        /// A chain finds a match wherever the regex that backtracks over
+        /// each part's choices does.
+        #[test]
+        fn a_chain_finds_a_match_wherever_one_exists(text in seq_text(), n in 0u32..6) {
+            let mut ps = PatternSet::new();
+            let a = ps.add_literal("株式".into());
+            let b = ps.add_literal("会社".into());
+            let c = ps.add_literal("円".into());
+            let bc = ps.add_seq(vec![b], vec![c], Some(n));
+            let id = ps.add_seq(vec![a], vec![bc], None);
+            ps.build().unwrap();
+            let scan = ps.scan(&text);
+            let re = regex::Regex::new(&format!("株式[^。\n]*会社[^。\n]{{0,{n}}}円")).unwrap();
+            prop_assert_eq!(scan.get(id).is_empty(), !re.is_match(&text), "{:?}", text);
+        }
+
+        /// `except followed by` / `preceded by` drop exactly the matches a
+        /// neighbour touches.
+        #[test]
+        fn except_drops_the_matches_a_neighbour_touches(text in seq_text(), after in any::<bool>()) {
+            let mut ps = PatternSet::new();
+            let a = ps.add_literal("会社".into());
+            let z = ps.add_literal(if after { "手数料" } else { "株式" }.into());
+            let id = ps.add_except(vec![a], vec![z], after);
+            ps.build().unwrap();
+            let scan = ps.scan(&text);
+            let expected: Vec<Range<usize>> = text
+                .match_indices("会社")
+                .map(|(i, s)| i..i + s.len())
+                .filter(|m| {
+                    if after {
+                        !text[m.end..].starts_with("手数料")
+                    } else {
+                        !text[..m.start].ends_with("株式")
+                    }
+                })
+                .collect();
+            prop_assert_eq!(scan.get(id), expected.as_slice());
         }
     }
 }

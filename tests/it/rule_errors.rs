@@ -151,3 +151,19 @@ fn except_needs_in_or_operator() {
         "{out}"
     );
 }
+
+#[test]
+fn sequences_and_excepts_that_lack_a_part() {
+    let (k, out) = errors(&format!(
+        "term a = \"個人情報\" then\nterm b = \"開示\" then \"手数料\" within\nterm c = \"タグ\" except preceded \"ic\"\nterm d = (\"x\" | \"y\"\nrule a/b {{\n  {OK_HEAD}\n}}\n"
+    ));
+    assert!(
+        k.iter().all(|k| *k == RuleErrorKind::Syntax),
+        "{k:?}\n{out}"
+    );
+    assert!(out.contains("expected a pattern after `then`"), "{out}");
+    assert!(out.contains("expected a number after `within`"), "{out}");
+    assert!(out.contains("expected `by`"), "{out}");
+    assert!(out.contains("expected `)` to close the group"), "{out}");
+    insta::assert_snapshot!(out);
+}

@@ -560,3 +560,104 @@ fn except_in_and_except_operator_set_matches_aside() {
     assert_eq!(run(&set, "サンプル株式会社（以下「当社」）です。").len(), 1);
     assert!(run(&set, "宛先はサンプル株式会社です。").is_empty());
 }
+
+/// The text of each finding's span (in the file's bytes), in order.
+fn spans<'t>(text: &'t str, found: &[Finding]) -> Vec<&'t str> {
+    found.iter().map(|f| &text[f.span.clone()]).collect()
+}
+
+#[test]
+fn then_finds_the_nearest_later_match_in_the_same_sentence() {
+    let set = compile(&rule(
+        "forbid (\"個人情報\" | \"個人データ\") then (\"委託する\" | \"委託先\") within 10",
+    ));
+    // The nearest 委託 after each 個人情報, at most ten characters on; not
+    // across 。 or a line end, and not eleven characters away.
+    let text = "個人情報の取扱いを委託する。個人データ。委託先\n個人情報\n委託先。個人情報の処理業務の全部又は一部を委託先に";
+    assert_eq!(
+        spans(text, &run(&set, text)),
+        ["個人情報の取扱いを委託する"]
+    );
+    // Each mention pairs with its nearest 委託 (個人情報 is eleven characters
+    // away here, 個人データ five).
+    let text = "個人情報及び個人データの処理を委託する。";
+    assert_eq!(
+        spans(text, &run(&set, text)),
+        ["個人データの処理を委託する"]
+    );
+    let text = "個人情報又は個人データを委託する。";
+    assert_eq!(
+        spans(text, &run(&set, text)),
+        ["個人情報又は個人データを委託する", "個人データを委託する"]
+    );
+    // Without `within`, anywhere later in the sentence. In a chain, `within`
+    // bounds the gap before its part, and the chain finds the second 委託
+    // when the first is too far from 契約.
+    let set = compile(&rule(
+        "forbid \"個人情報\" then \"委託\" then (\"契約\" | \"覚書\") within 4",
+    ));
+    let text = "当社は、個人情報の取扱いの全部又は一部を外部の事業者に委託する場合、委託先と契約を結びます。";
+    assert_eq!(
+        spans(text, &run(&set, text)),
+        ["個人情報の取扱いの全部又は一部を外部の事業者に委託する場合、委託先と契約"]
+    );
+    let text = "個人情報を委託する場合、委託先との間で秘密保持の契約を結びます。";
+    assert!(
+        run(&set, text).is_empty(),
+        "契約 is more than four characters after 委託"
+    );
+}
+
+#[test]
+fn within_counts_characters_not_bytes() {
+    let set = compile(&rule("forbid \"開示\" then \"手数料\" within 3"));
+    for (text, n) in [
+        ("開示の手数料", 1),
+        ("開示請求の手数料", 1),
+        ("開示の請求の手数料", 0),
+        ("開示abcd手数料", 0),
+    ] {
+        assert_eq!(run(&set, text).len(), n, "{text}");
+    }
+}
+
+#[test]
+fn except_followed_or_preceded_by_sets_a_match_aside() {
+    let set = compile(&rule(
+        "forbid \"タグ\" except preceded by (\"ハッシュ\" | \"ic\")",
+    ));
+    let text = "ハッシュタグとICタグと広告タグ";
+    let f = run(&set, text);
+    assert_eq!(spans(text, &f), ["タグ"]);
+    assert_eq!(f[0].span.start, text.rfind("タグ").unwrap());
+    let set = compile(&rule("forbid \"施行\" except followed by \"の\""));
+    let text = "2022年4月1日施行の改正法に合わせ、2024年4月1日から施行します。";
+    let f = run(&set, text);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].span.start, text.rfind("施行").unwrap());
+    // Both sides, and `then` over an `except`.
+    let set = compile(&rule(
+        "forbid \"情報\" except preceded by \"個人\" except followed by \"保護\" then \"提供\" within 2",
+    ));
+    let text = "個人情報を提供。情報保護を提供。情報を提供。";
+    assert_eq!(spans(text, &run(&set, text)), ["情報を提供"]);
+}
+
+#[test]
+fn a_regex_goes_on_after_a_backslash_at_the_end_of_a_line() {
+    let set = compile(&rule("forbid /(開示|訂正)\\\n           (の)?手数料/\n"));
+    assert_eq!(run(&set, "訂正の手数料").len(), 1);
+    assert_eq!(run(&set, "訂正手数料").len(), 1);
+    assert!(run(&set, "訂正と手数料").is_empty());
+}
+
+#[test]
+fn element_excepts_still_follow_a_pattern_with_except_by() {
+    // `except in` belongs to the element, `except followed by` to the pattern.
+    let set = compile(&rule(
+        "require w = \"窓口\" except followed by \"は閉鎖\" except in /旧/ as \"窓口\" / \"window\"",
+    ));
+    assert!(run(&set, "相談窓口までご連絡ください。").is_empty());
+    assert_eq!(run(&set, "相談窓口は閉鎖しました。").len(), 1);
+    assert_eq!(run(&set, "旧相談窓口です。").len(), 1);
+}

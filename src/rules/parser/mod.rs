@@ -79,7 +79,7 @@ mod tests {
     use super::*;
     use crate::rules::ast::{
         Anchor, Expr, Field, FieldValue, Item, NodeScope, RequireMode, RuleDef, Scope, ScopeBlock,
-        Span, Spanned, Stmt, TestKind, TestSource,
+        Side, Span, Spanned, Stmt, TestKind, TestSource,
     };
     use crate::rules::diagnostic::RuleErrorKind;
 
@@ -175,6 +175,8 @@ rule demo/joint-use {
             Expr::Regex(s) => ("re", &s.node),
             Expr::Ref(s) => ("ref", &s.node),
             Expr::Alt(..) => ("alt", ""),
+            Expr::Seq { .. } => ("seq", ""),
+            Expr::Except { .. } => ("except", ""),
         }
     }
 
@@ -616,6 +618,45 @@ rule demo/joint-use {
             panic!()
         };
         assert_eq!(text.node, "x\r\ny");
+    }
+
+    #[test]
+    fn sequences_excepts_groups_and_continued_regexes() {
+        let src = "term a = (\"x\" | b) then /y\\\r\n      z/ within 5 | \"w\" except followed by \"v\" then c";
+        let file = parse_ok(src);
+        let Item::Term(t) = &file.items[0] else {
+            panic!()
+        };
+        let Expr::Alt(alts, _) = &t.expr else {
+            panic!("{:?}", t.expr)
+        };
+        let Expr::Seq {
+            first,
+            then,
+            within,
+            span,
+        } = &alts[0]
+        else {
+            panic!("{:?}", alts[0])
+        };
+        // The group is its alternatives; the continued regex has no line
+        // break and no indentation.
+        assert_eq!(self::alts(first), [("lit", "x"), ("ref", "b")]);
+        assert_eq!(lit(then), ("re", "yz"));
+        assert_eq!(within.as_ref().map(|n| n.node), Some(5));
+        assert_eq!(at(src, span), "(\"x\" | b) then /y\\\r\n      z/ within 5");
+        // `except` binds tighter than `then`.
+        let Expr::Seq { first, then, .. } = &alts[1] else {
+            panic!("{:?}", alts[1])
+        };
+        let Expr::Except { base, side, by, .. } = first.as_ref() else {
+            panic!("{first:?}")
+        };
+        assert_eq!(
+            (lit(base), *side, lit(by)),
+            (("lit", "w"), Side::After, ("lit", "v"))
+        );
+        assert_eq!(lit(then), ("ref", "c"));
     }
 
     #[test]

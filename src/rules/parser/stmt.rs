@@ -24,18 +24,27 @@ impl<'a> Reader<'a> {
     // ----- patterns -----
 
     fn atom(&self, i: &'a str) -> Res<'a, Expr> {
+        // `then` or `|` at the end of a line, and the next item begins.
+        if self.keyword_on_next_line(i) {
+            return backtrack();
+        }
         match skip_ws(i).chars().next() {
             Some('"') => self.string(i).map(|(r, s)| (r, Expr::Literal(s))),
             Some('/') => self.regex(i).map(|(r, s)| (r, Expr::Regex(s))),
             Some('(') => {
-                let (j, _) = self.punct(i, "(")?;
+                let (j, open) = self.punct(i, "(")?;
                 let (j, inner) = self.expr_after(j, "`(`")?;
-                let (rest, _) = self.punct(j, ")").or_expect(
+                let (rest, close) = self.punct(j, ")").or_expect(
                     self,
                     j,
                     "expected `)` to close the group",
                     "a group is `( pattern )`, like `(\"個人情報\" | \"個人データ\") then \"委託\"`",
                 )?;
+                // A group of alternatives spans its parentheses.
+                let inner = match inner {
+                    Expr::Alt(v, _) => Expr::Alt(v, open.start..close.end),
+                    other => other,
+                };
                 Ok((rest, inner))
             }
             Some(c) if is_ident_start(c) => self.name(i).map(|(r, s)| (r, Expr::Ref(s))),
@@ -85,9 +94,12 @@ impl<'a> Reader<'a> {
         Ok((i, e))
     }
 
-    /// `unit { "then" unit [ "within" int ] }`
+    /// `unit { "then" unit [ "within" int ] }`. A chain is built from the
+    /// right, `a then (b then c)`: each part then looks for the nearest
+    /// match of the whole rest, which finds a match wherever one exists.
     fn seq(&self, i: &'a str) -> Res<'a, Expr> {
-        let (mut i, mut e) = self.unit(i)?;
+        let (mut i, first) = self.unit(i)?;
+        let mut parts = vec![(first, None)];
         while let Ok((j, _)) = self.kw(i, "then") {
             let (j, then) =
                 self.unit(j)
@@ -99,15 +111,24 @@ impl<'a> Reader<'a> {
                 }
                 Err(_) => (j, None),
             };
-            let end = within.as_ref().map_or(then.span().end, |n| n.span.end);
-            let span = e.span().start..end;
+            parts.push((then, within));
+            i = j;
+        }
+        let Some((mut e, mut within)) = parts.pop() else {
+            return backtrack();
+        };
+        let end = within
+            .as_ref()
+            .map_or(e.span().end, |n: &Spanned<u32>| n.span.end);
+        while let Some((first, w)) = parts.pop() {
+            let span = first.span().start..end;
             e = Expr::Seq {
-                first: Box::new(e),
-                then: Box::new(then),
+                first: Box::new(first),
+                then: Box::new(e),
                 within,
                 span,
             };
-            i = j;
+            within = w;
         }
         Ok((i, e))
     }
