@@ -27,6 +27,7 @@ mod pack_foreign;
 mod pack_rights;
 mod pack_security;
 mod pack_snapshots;
+mod pack_style;
 mod read_only;
 mod rule_errors;
 mod rules_dsl;
