@@ -298,6 +298,18 @@ static ONLINE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"サービス|アプリ|サイト|ウェブ|web|オンライン|インターネット|ホームページ|cookie|クッキー")
 });
 
+/// Whether a regex has `^`, `$` or a word boundary, which match differently
+/// at the edge of a slice than inside the whole text (`[^…]` is a class).
+fn looks_at_edges(src: &str) -> bool {
+    let b = src.as_bytes();
+    src.contains('$')
+        || src.contains("\\b")
+        || src.contains("\\B")
+        || b.iter()
+            .enumerate()
+            .any(|(i, &c)| c == b'^' && (i == 0 || b[i - 1] != b'['))
+}
+
 /// A leaf's normalised range and whether rules may read it.
 struct Body<'a> {
     text: &'a str,
@@ -307,7 +319,12 @@ struct Body<'a> {
 impl Body<'_> {
     /// Matches of `r` inside leaves of the body, in order.
     fn find<'r>(&'r self, r: &'r Regex) -> impl Iterator<Item = Range<usize>> + 'r {
-        self.leaves.iter().flat_map(move |l| {
+        // Most cues are absent from most documents: one search of the whole
+        // text says so at once. (A match inside a leaf is a match in the
+        // whole text unless the regex looks at where its slice ends.)
+        let absent = !looks_at_edges(r.as_str()) && !r.is_match(self.text);
+        let leaves = if absent { &[][..] } else { &self.leaves[..] };
+        leaves.iter().flat_map(move |l| {
             r.find_iter(&self.text[l.clone()])
                 .map(move |m| l.start + m.start()..l.start + m.end())
         })
@@ -617,6 +634,15 @@ mod tests {
 
     fn evidence<'t>(c: &Inferred, text: &'t str) -> &'t str {
         &text[c.evidence.clone().unwrap()]
+    }
+
+    #[test]
+    fn edge_assertions_are_told_from_classes() {
+        assert!(looks_at_edges("^(旧|新)$"));
+        assert!(looks_at_edges("(?i)^(readme|license)"));
+        assert!(looks_at_edges("x\\by"));
+        assert!(!looks_at_edges("当社[^。]{0,8}サイト"));
+        assert!(!looks_at_edges("本サービス|当アプリ"));
     }
 
     #[test]
