@@ -1012,6 +1012,7 @@ impl<'a> Compiler<'a> {
                             .as_ref()
                             .map(|m| m.iter().map(|s| s.node.clone()).collect()),
                         at: e.at.as_ref().map(|a| a.node),
+                        line: None,
                     })
                     .collect(),
                 span: t.span.clone(),

@@ -366,4 +366,7 @@ pub struct TestCase {
 pub struct Expect {
     pub missing: Option<Vec<String>>,
     pub at: Option<(u32, u32)>,
+    /// The line the finding starts on, whatever its column (a fixture's
+    /// `policylint-expect` names the line after it).
+    pub line: Option<u32>,
 }
