@@ -685,3 +685,44 @@ fn a_text_given_twice_is_a_located_error() {
         ]
     );
 }
+
+#[test]
+fn a_missing_parent_lists_what_it_stands_for() {
+    let set = compile(
+        "rule t/p {\n severity error\n message \"{missing}がありません\" / \"missing: {missing}\"\n \
+         require all {\n  items = \"項目\" as \"項目\" / \"the items\"\n  \
+         controller = \"責任者\" as \"管理責任者\" / \"the controller\" {\n   in near 40 {\n    \
+         require all {\n     name = \"株式会社\" as \"氏名又は名称\" / \"name\"\n     \
+         address = \"東京都\" as \"住所\" / \"address\"\n     \
+         rep = \"代表\" as \"代表者の氏名\" / \"representative\" { require title = \"取締役\" as \"役職\" / \"title\" }\n    \
+         }\n   }\n  }\n }\n}\n",
+    );
+    // Neither the items nor the controller: the controller's children
+    // follow its label in brackets (one level: not the representative's
+    // own title).
+    let f = run(&set, "当社は個人データを共同利用します。");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].missing, ["items", "controller"], "names stay names");
+    let (message, label, _) = Texts::new(&set, Lang::Ja).finding(&f[0]);
+    assert_eq!(
+        message,
+        "項目、管理責任者（氏名又は名称、住所、代表者の氏名）がありません"
+    );
+    // The short label at the finding stays short.
+    assert_eq!(label, "項目、管理責任者がありません");
+    let (message, _, _) = Texts::new(&set, Lang::En).finding(&f[0]);
+    assert_eq!(
+        message,
+        "missing: the items, the controller (name, address, representative)"
+    );
+    // The controller found, its parts missing: each is named as it is,
+    // and one with a block of its own lists that block.
+    let f = run(&set, "項目は氏名です。責任者は未定です。");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].missing, ["name", "address", "rep"]);
+    let (message, _, _) = Texts::new(&set, Lang::Ja).finding(&f[0]);
+    assert_eq!(
+        message,
+        "氏名又は名称、住所、代表者の氏名（役職）がありません"
+    );
+}
