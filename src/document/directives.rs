@@ -8,6 +8,12 @@
 //! In plain text the same directives stand on a line of their own, bare or
 //! after `#`, `//` or `%`. Without rule ids a directive covers every rule.
 //! A reason after `--` is kept.
+//!
+//! The comments of a rule's test fixture, `policylint-expect …` and
+//! `policylint-with …`, take the same forms; they are read here as
+//! [`Expectation`]s (what they mean is the test runner's business) and are
+//! comments too, never policy text. A `policylint-` word that is none of
+//! these is no comment of policylint's: nothing reads it.
 
 use std::ops::Range;
 
@@ -54,9 +60,10 @@ struct Parsed {
     range: Range<usize>,
 }
 
-/// Parse the directive on one line, if any. `markup` requires the HTML
-/// comment form.
-fn parse_line(line: &str, markup: bool) -> Option<Parsed> {
+/// A `policylint-` comment on one line: the offset of `policylint-`, the
+/// text after it up to the comment's end, and the offset of that end.
+/// `markup` requires the HTML comment form.
+fn comment(line: &str, markup: bool) -> Option<(usize, &str, usize)> {
     let trimmed = line.trim_start();
     let lead = line.len() - trimmed.len();
     let (body_start, body, closer) = if let Some(rest) = trimmed.strip_prefix("<!--") {
@@ -73,18 +80,37 @@ fn parse_line(line: &str, markup: bool) -> Option<Parsed> {
     };
     let body_trim = body.trim_start();
     let at = body_start + (body.len() - body_trim.len());
-    let word_and_rest = body_trim.strip_prefix(PREFIX)?;
-    let (kind, rest) = [
-        ("disable-next-line", DirectiveKind::DisableNextLine),
-        ("disable-file", DirectiveKind::DisableFile),
-        ("disable", DirectiveKind::Disable),
-        ("enable", DirectiveKind::Enable),
-    ]
-    .iter()
-    .find_map(|(w, k)| {
-        let r = word_and_rest.strip_prefix(w)?;
+    let after = body_trim.strip_prefix(PREFIX)?;
+    let end = if closer {
+        line.find("-->").map_or(line.len(), |i| i + 3)
+    } else {
+        line.trim_end().len()
+    };
+    Some((at.min(end), after, end))
+}
+
+/// The first of `words` that `text` starts with, as a whole word, and the
+/// text after it.
+fn word<'t, K: Copy>(text: &'t str, words: &[(&str, K)]) -> Option<(K, &'t str)> {
+    words.iter().find_map(|(w, k)| {
+        let r = text.strip_prefix(w)?;
         (r.is_empty() || r.starts_with(char::is_whitespace)).then_some((*k, r))
-    })?;
+    })
+}
+
+/// Parse the directive on one line, if any. `markup` requires the HTML
+/// comment form.
+fn parse_line(line: &str, markup: bool) -> Option<Parsed> {
+    let (at, word_and_rest, end) = comment(line, markup)?;
+    let (kind, rest) = word(
+        word_and_rest,
+        &[
+            ("disable-next-line", DirectiveKind::DisableNextLine),
+            ("disable-file", DirectiveKind::DisableFile),
+            ("disable", DirectiveKind::Disable),
+            ("enable", DirectiveKind::Enable),
+        ],
+    )?;
     let (ids, reason) = match rest.split_once("--") {
         Some((ids, reason)) => (
             ids,
@@ -97,36 +123,116 @@ fn parse_line(line: &str, markup: bool) -> Option<Parsed> {
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect();
-    let end = if closer {
-        line.find("-->").map_or(line.len(), |i| i + 3)
-    } else {
-        line.trim_end().len()
-    };
     Some(Parsed {
         kind,
         rules,
         reason,
-        range: at.min(end)..end,
+        range: at..end,
     })
 }
 
-/// Whether a plain-text line is a directive (such lines are not policy text).
+/// What a comment of a test fixture states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExpectationKind {
+    /// `policylint-expect [missing [a, b]]`: a finding on the next line.
+    Expect,
+    /// `policylint-with FACET = VALUE, …`: the context of the case.
+    With,
+}
+
+/// A `policylint-expect` or `policylint-with` comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Expectation {
+    pub kind: ExpectationKind,
+    /// What follows the word, trimmed.
+    pub args: String,
+    /// 1-based line of the comment.
+    pub line: usize,
+    /// Byte range of the comment from `policylint-` in the decoded text.
+    pub span: Range<usize>,
+    /// The next non-blank line that is no policylint comment: the line an
+    /// `expect` is about (`None` at the end of the text).
+    pub next_line: Option<usize>,
+}
+
+/// The expectation comment on one line, if any: its kind, its arguments
+/// and its byte range within the line.
+fn expectation_line(line: &str, markup: bool) -> Option<(ExpectationKind, &str, Range<usize>)> {
+    let (at, word_and_rest, end) = comment(line, markup)?;
+    let (kind, rest) = word(
+        word_and_rest,
+        &[
+            ("expect", ExpectationKind::Expect),
+            ("with", ExpectationKind::With),
+        ],
+    )?;
+    let rest = rest.trim();
+    // In plain text the comment runs to the end of the line; in markup,
+    // to `-->`.
+    Some((kind, rest, at..end))
+}
+
+/// Whether a line is a comment of policylint's: a directive or an
+/// expectation.
+fn is_comment(line: &str, markup: bool) -> bool {
+    parse_line(line, markup).is_some() || expectation_line(line, markup).is_some()
+}
+
+/// Whether a plain-text line is a directive or an expectation comment
+/// (such lines are not policy text).
 pub(crate) fn is_directive_line(line: &str) -> bool {
-    parse_line(line, false).is_some()
+    is_comment(line, false)
+}
+
+/// The lines of `text` (without `\r`), each with its byte offset.
+fn lines(text: &str) -> Vec<(usize, &str)> {
+    let mut v = Vec::new();
+    let mut off = 0;
+    for l in text.split('\n') {
+        v.push((off, l.strip_suffix('\r').unwrap_or(l)));
+        off += l.len() + 1;
+    }
+    v
+}
+
+/// The 1-based number of the first non-blank line after the 0-based line
+/// `i` that is no policylint comment.
+fn next_text_line(lines: &[(usize, &str)], i: usize, markup: bool) -> Option<usize> {
+    lines
+        .get(i + 1..)?
+        .iter()
+        .position(|(_, l)| !l.trim().is_empty() && !is_comment(l, markup))
+        .map(|k| i + 2 + k)
+}
+
+/// Every `policylint-expect` and `policylint-with` comment of a document's
+/// decoded text, in order.
+pub(crate) fn expectations(text: &str, format: Format) -> Vec<Expectation> {
+    let markup = format != Format::Text;
+    let lines = lines(text);
+    let mut out = Vec::new();
+    for (i, (off, line)) in lines.iter().enumerate() {
+        if !line.contains(PREFIX) {
+            continue;
+        }
+        let Some((kind, args, r)) = expectation_line(line, markup) else {
+            continue;
+        };
+        out.push(Expectation {
+            kind,
+            args: args.to_string(),
+            line: i + 1,
+            span: off + r.start..off + r.end,
+            next_line: next_text_line(&lines, i, markup),
+        });
+    }
+    out
 }
 
 /// All directives of a document's decoded text.
 pub(crate) fn parse(text: &str, format: Format) -> Vec<Directive> {
     let markup = format != Format::Text;
-    let lines: Vec<(usize, &str)> = {
-        let mut v = Vec::new();
-        let mut off = 0;
-        for l in text.split('\n') {
-            v.push((off, l.strip_suffix('\r').unwrap_or(l)));
-            off += l.len() + 1;
-        }
-        v
-    };
+    let lines = lines(text);
     let mut out: Vec<Directive> = Vec::new();
     for (i, (off, line)) in lines.iter().enumerate() {
         if !line.contains(PREFIX) {
@@ -143,10 +249,9 @@ pub(crate) fn parse(text: &str, format: Format) -> Vec<Directive> {
         };
         let line_no = i + 1;
         let until = match kind {
-            DirectiveKind::DisableNextLine => lines[i + 1..]
-                .iter()
-                .position(|(_, l)| !l.trim().is_empty() && parse_line(l, markup).is_none())
-                .map_or(line_no + 1, |k| line_no + 1 + k),
+            DirectiveKind::DisableNextLine => {
+                next_text_line(&lines, i, markup).unwrap_or(line_no + 1)
+            }
             _ => lines.len(),
         };
         out.push(Directive {
@@ -221,5 +326,53 @@ mod tests {
         assert_eq!(suppress(&mut d, "appi/a", 5), None);
         assert_eq!(suppress(&mut d, "appi/b", 3), None);
         assert!(d[0].used);
+    }
+
+    #[test]
+    fn expectation_comments_in_each_form() {
+        let t = "# policylint-expect missing [a, b]\n\n// policylint-with service = covered\n本文\n% policylint-expect\n";
+        let e = expectations(t, Format::Text);
+        let got: Vec<_> = e
+            .iter()
+            .map(|x| (x.kind, x.args.as_str(), x.line, x.next_line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (ExpectationKind::Expect, "missing [a, b]", 1, Some(4)),
+                (ExpectationKind::With, "service = covered", 3, Some(4)),
+                (ExpectationKind::Expect, "", 5, None),
+            ]
+        );
+        assert_eq!(&t[e[0].span.clone()], "policylint-expect missing [a, b]");
+        // They are comments: never policy text, and no directive.
+        assert!(is_directive_line("# policylint-expect missing [a]"));
+        assert!(is_directive_line("policylint-with operator = individual"));
+        assert!(parse(t, Format::Text).is_empty());
+        // Markup needs the comment form; the comment ends at `-->`.
+        let m = "policylint-expect\n<!-- policylint-expect missing [x] --> tail\n\n<p>本文</p>\n";
+        let e = expectations(m, Format::Html);
+        assert_eq!(e.len(), 1);
+        assert_eq!(
+            (e[0].args.as_str(), e[0].next_line),
+            ("missing [x]", Some(4))
+        );
+        assert_eq!(&m[e[0].span.clone()], "policylint-expect missing [x] -->");
+        // Another word is no expectation, as it is no directive.
+        assert!(
+            expectations(
+                "# policylint-expected\n# policylint-without x\n",
+                Format::Text
+            )
+            .is_empty()
+        );
+        assert!(!is_directive_line("# policylint-expected"));
+    }
+
+    #[test]
+    fn a_next_line_directive_skips_expectation_comments() {
+        let t = "<!-- policylint-disable-next-line appi/a -->\n<!-- policylint-expect -->\n本文\n";
+        let d = parse(t, Format::Markdown);
+        assert_eq!(d[0].until, 3);
     }
 }

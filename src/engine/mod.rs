@@ -8,6 +8,7 @@ pub mod baseline;
 mod diag;
 mod eval;
 mod finding;
+pub mod fixtures;
 mod ordered;
 mod run;
 mod settings;

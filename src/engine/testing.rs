@@ -1,5 +1,6 @@
-//! `policylint test`: run the examples written in rule files. Like
-//! ast-grep's runner, each case is *validated* (exactly the expected
+//! `policylint test`: run the examples written in rule files, and the
+//! fixture documents under a pack's `tests` folders ([`super::fixtures`]).
+//! Like ast-grep's runner, each case is *validated* (exactly the expected
 //! findings), *missing* (an expected finding did not come) or *noisy* (a
 //! finding no expectation asked for).
 
@@ -7,6 +8,7 @@ use std::path::Path;
 
 use super::eval::Evaluator;
 use super::finding::Finding;
+use super::fixtures::{self, Fixture};
 use crate::document::context::{Inferred, Source};
 use crate::document::{Context, Document, Facet, Format, LoadError};
 use crate::rules::model::{Expect, Rule, RuleSet, TestCase, TestInput, TestKind};
@@ -38,7 +40,8 @@ pub struct CaseReport {
     /// 1-based index of the case within its rule.
     pub index: usize,
     pub kind: TestKind,
-    /// `file:line:col` of the case in the rule file.
+    /// `file:line:col` of the case in the rule file, or the path of a
+    /// fixture.
     pub location: String,
     pub outcome: Outcome,
     /// Both missing and noisy can happen at once: the second list.
@@ -82,13 +85,16 @@ fn load_case(rule: &Rule, case: &TestCase, index: usize) -> Result<Document, Str
             "{} is not read from disk: its test files are not read (run `policylint test` on the pack's folder)",
             rule.file.name
         )),
-        TestInput::File(path) => {
-            Document::load(path, source::DEFAULT_MAX_FILE_SIZE).map_err(|e| match e {
-                LoadError::Read(r) => r.to_string(),
-                other => other.to_string(),
-            })
-        }
+        TestInput::File(path) => load_file(path),
     }
+}
+
+/// A test document on disk, of at most the size `policylint check` reads.
+fn load_file(path: &Path) -> Result<Document, String> {
+    Document::load(path, source::DEFAULT_MAX_FILE_SIZE).map_err(|e| match e {
+        LoadError::Read(r) => r.to_string(),
+        other => other.to_string(),
+    })
 }
 
 fn meets(doc: &Document, f: &Finding, e: &Expect) -> bool {
@@ -101,16 +107,20 @@ fn meets(doc: &Document, f: &Finding, e: &Expect) -> bool {
             return false;
         }
     }
-    if let Some((l, c)) = e.at {
-        let p = doc.position(f.span.start);
-        if (p.line as u32, p.column as u32) != (l, c) {
-            return false;
-        }
+    let p = doc.position(f.span.start);
+    if let Some((l, c)) = e.at
+        && (p.line as u32, p.column as u32) != (l, c)
+    {
+        return false;
+    }
+    if let Some(l) = e.line
+        && p.line as u32 != l
+    {
+        return false;
     }
     true
 }
 
-/// Run one case of `rule`.
 /// The context a case is checked in: the inferred one, except that a case
 /// is a policy of a covered service unless it says otherwise (`with`), so
 /// that an example sentence is checked at the rule's own severity.
@@ -126,6 +136,7 @@ fn case_context(doc: &Document, case: &TestCase) -> Context {
     c
 }
 
+/// Run one case of `rule`.
 pub fn run_case(set: &RuleSet, rule: &Rule, case: &TestCase, index: usize) -> CaseReport {
     let mut report = CaseReport {
         rule: rule.id.clone(),
@@ -135,15 +146,41 @@ pub fn run_case(set: &RuleSet, rule: &Rule, case: &TestCase, index: usize) -> Ca
         outcome: Outcome::Validated,
         also_noisy: Vec::new(),
     };
-    let doc = match load_case(rule, case, index) {
-        Ok(d) => d,
-        Err(e) => {
-            report.outcome = Outcome::Error(e);
-            return report;
-        }
+    match load_case(rule, case, index) {
+        Ok(doc) => check(set, rule, case, &doc, &mut report),
+        Err(e) => report.outcome = Outcome::Error(e),
+    }
+    report
+}
+
+/// Run a fixture of `rule`: the case its comments state.
+pub fn run_fixture(set: &RuleSet, rule: &Rule, path: &Path, index: usize) -> CaseReport {
+    let mut report = CaseReport {
+        rule: rule.id.clone(),
+        index,
+        kind: TestKind::Pass,
+        location: path.display().to_string(),
+        outcome: Outcome::Validated,
+        also_noisy: Vec::new(),
     };
-    let findings = Evaluator::new(set, &doc)
-        .with_context(case_context(&doc, case))
+    let case = load_file(path).and_then(|doc| {
+        let case = fixtures::read_case(rule, path, &doc)?;
+        Ok((doc, case))
+    });
+    match case {
+        Ok((doc, case)) => {
+            report.kind = case.kind;
+            check(set, rule, &case, &doc, &mut report);
+        }
+        Err(e) => report.outcome = Outcome::Error(e),
+    }
+    report
+}
+
+/// Check `doc` against the expectations of `case`, into `report`.
+fn check(set: &RuleSet, rule: &Rule, case: &TestCase, doc: &Document, report: &mut CaseReport) {
+    let findings = Evaluator::new(set, doc)
+        .with_context(case_context(doc, case))
         .run(rule);
     let mut used = vec![false; findings.len()];
     let mut missing = Vec::new();
@@ -160,7 +197,7 @@ pub fn run_case(set: &RuleSet, rule: &Rule, case: &TestCase, index: usize) -> Ca
                 match findings
                     .iter()
                     .enumerate()
-                    .find(|(i, f)| !used[*i] && meets(&doc, f, e))
+                    .find(|(i, f)| !used[*i] && meets(doc, f, e))
                 {
                     Some((i, _)) => used[i] = true,
                     None => missing.push(Some(e.clone())),
@@ -189,15 +226,28 @@ pub fn run_case(set: &RuleSet, rule: &Rule, case: &TestCase, index: usize) -> Ca
     } else {
         Outcome::Validated
     };
-    report
 }
 
 /// Run every case of every rule in `set` whose file is selected by `keep`.
 pub fn run_all(set: &RuleSet, keep: impl Fn(&Rule) -> bool) -> Vec<CaseReport> {
+    run_with_fixtures(set, keep, &[])
+}
+
+/// Run every case of every rule selected by `keep`, and its `fixtures`:
+/// each rule's fixtures come after its own cases, numbered on from them.
+pub fn run_with_fixtures(
+    set: &RuleSet,
+    keep: impl Fn(&Rule) -> bool,
+    fixtures: &[Fixture],
+) -> Vec<CaseReport> {
     let mut out = Vec::new();
     for rule in set.rules.iter().filter(|r| keep(r)) {
         for (i, case) in rule.tests.iter().enumerate() {
             out.push(run_case(set, rule, case, i + 1));
+        }
+        let mine = fixtures.iter().filter(|f| f.rule == rule.id);
+        for (i, f) in mine.enumerate() {
+            out.push(run_fixture(set, rule, &f.path, rule.tests.len() + i + 1));
         }
     }
     out

@@ -196,6 +196,30 @@ impl<'a> Texts<'a> {
         };
         let sep = self.ja_en("、", ", ");
         let names = |v: &[String]| v.iter().map(|n| element(n)).collect::<Vec<_>>().join(&sep);
+        // A missing element whose block requires others stands for them:
+        // "管理責任者（氏名又は名称、住所、代表者の氏名）" says what to write.
+        let stands_for = |name: &str| -> String {
+            let Some(e) = rule.and_then(|r| r.element(name)) else {
+                return name.to_string();
+            };
+            let label = e.label.get(lang);
+            let children = e.children();
+            if children.is_empty() {
+                return label.to_string();
+            }
+            let list = children
+                .iter()
+                .map(|c| c.label.get(lang))
+                .collect::<Vec<_>>()
+                .join(&sep);
+            self.ja_en(format!("{label}（{list}）"), format!("{label} ({list})"))
+        };
+        let missing_names = |v: &[String]| {
+            v.iter()
+                .map(|n| stands_for(n))
+                .collect::<Vec<_>>()
+                .join(&sep)
+        };
         let spelled = |text: &str, count: usize| {
             self.ja_en(
                 format!("ここでは「{text}」（{count}回）"),
@@ -219,7 +243,7 @@ impl<'a> Texts<'a> {
         let (template, missing_text, found_text, label) = match kind {
             FindingKind::Missing => (
                 template(|r| &r.message),
-                names(missing),
+                missing_names(missing),
                 names(found),
                 self.ja_en(
                     format!("{}がありません", names(missing)),
@@ -228,7 +252,7 @@ impl<'a> Texts<'a> {
             ),
             FindingKind::Referenced => (
                 template(|r| &r.reference_message),
-                names(missing),
+                missing_names(missing),
                 names(found),
                 self.ja_en(
                     format!("{}は参照先に委ねられています", names(missing)),

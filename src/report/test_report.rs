@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::i18n::Texts;
+use crate::engine::fixtures::FixtureError;
 use crate::engine::testing::{CaseReport, Noise, Outcome};
 use crate::rules::model::{Expect, TestKind};
 use crate::rules::{Lang, RuleSet};
@@ -20,6 +21,9 @@ fn expected(e: &Option<Expect>, rule: &str) -> String {
     if let Some((l, c)) = e.at {
         s.push_str(&format!(" at {l}:{c}"));
     }
+    if let Some(l) = e.line {
+        s.push_str(&format!(" on line {l}"));
+    }
     s
 }
 
@@ -34,12 +38,18 @@ fn unexpected(n: &Noise, texts: &Texts<'_>) -> String {
     s
 }
 
-/// Render the reports; the bool says whether the run passed (every case
-/// validated, and at least one case ran).
-pub fn render(set: &RuleSet, reports: &[CaseReport]) -> (String, bool) {
+/// Render the reports, after the fixtures that name no rule (`problems`);
+/// the bool says whether the run passed (every case validated, no problem,
+/// and at least one case ran).
+pub fn render(set: &RuleSet, reports: &[CaseReport], problems: &[FixtureError]) -> (String, bool) {
     let texts = Texts::new(set, Lang::Ja);
     let mut out = String::new();
     let (mut validated, mut missing, mut noisy, mut errors) = (0, 0, 0, 0);
+    for p in problems {
+        errors += 1;
+        let _ = writeln!(out, "{:<9} {}", "ERROR", p.path.display());
+        let _ = writeln!(out, "    {}: {}", p.path.display(), p.message);
+    }
     for r in reports {
         let kind = match r.kind {
             TestKind::Pass => "pass",
@@ -77,7 +87,7 @@ pub fn render(set: &RuleSet, reports: &[CaseReport]) -> (String, bool) {
             }
         }
     }
-    let ran = reports.len();
+    let ran = reports.len() + problems.len();
     let _ = writeln!(
         out,
         "\n{ran} cases: {validated} validated, {missing} missing, {noisy} noisy, {errors} errors"

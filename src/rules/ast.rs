@@ -101,10 +101,12 @@ impl Expr {
 }
 
 /// `key value` inside a rule or pack: `severity error`, `cite "…"`,
-/// `message.ja "…"`, `tags [a, b]`, `effective 2022-04-01`.
+/// `message "…" / "…"`, `message.ja "…"`, `tags [a, b]`,
+/// `effective 2022-04-01`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
-    /// The key as written, with its language suffix: "message.ja".
+    /// The key as written, with its language suffix if any: "message",
+    /// "message.ja".
     pub key: Spanned<String>,
     pub value: FieldValue,
     pub span: Span,
@@ -113,6 +115,8 @@ pub struct Field {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldValue {
     Str(Spanned<String>),
+    /// `"日本語" / "English"`: a text in both languages.
+    Pair(Spanned<String>, Spanned<String>),
     /// A bare word: `error`, `warning`, `info`.
     Word(Spanned<String>),
     /// `2022-04-01`
@@ -125,6 +129,7 @@ impl FieldValue {
     pub fn span(&self) -> Span {
         match self {
             FieldValue::Str(s) | FieldValue::Word(s) | FieldValue::Date(s) => s.span.clone(),
+            FieldValue::Pair(ja, en) => ja.span.start..en.span.end,
             FieldValue::List(_, s) => s.clone(),
         }
     }

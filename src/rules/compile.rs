@@ -47,15 +47,46 @@ fn within(reach: &[PathBuf], path: &Path) -> bool {
     reach.iter().any(|r| path.starts_with(r))
 }
 
-pub(super) const FIELDS: &[&str] = &[
+/// Fields whose value is a text in each language: `message "ja" / "en"`
+/// (one string: the same text in both), or the older keys with a language
+/// suffix, still read: `message.ja "…"`, `message.en "…"`.
+const TEXT_FIELDS: &[&str] = &[
     "title",
-    "title.ja",
-    "title.en",
+    "message",
+    "forbid-message",
+    "reference-message",
+    "help",
+];
+
+/// The fields of a rule, as shown in help texts.
+const SHOWN_FIELDS: &[&str] = &[
+    "title",
     "severity",
     "cite",
     "url",
     "effective",
     "tags",
+    "message",
+    "forbid-message",
+    "reference-message",
+    "help",
+];
+
+/// Every key a rule field may have: [`SHOWN_FIELDS`] and the suffixed
+/// keys of the text fields.
+pub(super) const FIELDS: &[&str] = &[
+    "title",
+    "severity",
+    "cite",
+    "url",
+    "effective",
+    "tags",
+    "message",
+    "forbid-message",
+    "reference-message",
+    "help",
+    "title.ja",
+    "title.en",
     "message.ja",
     "message.en",
     "forbid-message.ja",
@@ -65,6 +96,35 @@ pub(super) const FIELDS: &[&str] = &[
     "help.ja",
     "help.en",
 ];
+
+/// The language a text field's key names, and its key without the suffix.
+fn text_key(key: &str) -> Option<(&str, Option<Lang>)> {
+    let (base, lang) = match key.rsplit_once('.') {
+        Some((base, "ja")) => (base, Some(Lang::Ja)),
+        Some((base, "en")) => (base, Some(Lang::En)),
+        Some(_) => return None,
+        None => (key, None),
+    };
+    TEXT_FIELDS.contains(&base).then_some((base, lang))
+}
+
+/// A text field's texts as set so far: the text and the span of the field
+/// that set it, for each language.
+#[derive(Default)]
+struct TextSlots {
+    ja: Option<(String, Span)>,
+    en: Option<(String, Span)>,
+}
+
+impl TextSlots {
+    fn text(&self) -> Text {
+        let get = |slot: &Option<(String, Span)>| slot.as_ref().map(|(t, _)| t.clone());
+        Text {
+            ja: get(&self.ja).unwrap_or_default(),
+            en: get(&self.en).unwrap_or_default(),
+        }
+    }
+}
 
 impl Loader {
     pub fn new() -> Self {
@@ -747,11 +807,7 @@ impl<'a> Compiler<'a> {
         r: &ast::RuleDef,
     ) -> Option<Rule> {
         let before = self.errors.len();
-        let mut title = Text::default();
-        let mut message = Text::default();
-        let mut forbid_message = Text::default();
-        let mut reference_message = Text::default();
-        let mut help = Text::default();
+        let mut texts: HashMap<&str, TextSlots> = HashMap::new();
         let mut severity = None;
         let (mut cite, mut url, mut effective) = (None, None, None);
         let mut tags = Vec::new();
@@ -774,7 +830,7 @@ impl<'a> Compiler<'a> {
                     )
                     .with_help(format!(
                         "did you mean `{best}`? Fields: {}",
-                        FIELDS.join(", ")
+                        SHOWN_FIELDS.join(", ")
                     )),
                 ));
                 continue;
@@ -793,10 +849,19 @@ impl<'a> Compiler<'a> {
                 ));
                 continue;
             }
+            if let Some((base, lang)) = text_key(key) {
+                self.text_field(fi, f, base, lang, texts.entry(base).or_default());
+                continue;
+            }
+            if let ast::FieldValue::Pair(_, en) = &f.value {
+                self.errors.push((fi, one_value(key, en)));
+                continue;
+            }
             let text = match &f.value {
                 ast::FieldValue::Str(s) | ast::FieldValue::Word(s) | ast::FieldValue::Date(s) => {
                     s.node.clone()
                 }
+                ast::FieldValue::Pair(ja, _) => ja.node.clone(),
                 ast::FieldValue::List(items, _) => items
                     .iter()
                     .map(|i| i.node.as_str())
@@ -804,20 +869,6 @@ impl<'a> Compiler<'a> {
                     .join(","),
             };
             match key {
-                "title" => {
-                    title.ja = text.clone();
-                    title.en = text;
-                }
-                "title.ja" => title.ja = text,
-                "title.en" => title.en = text,
-                "message.ja" => message.ja = text,
-                "message.en" => message.en = text,
-                "forbid-message.ja" => forbid_message.ja = text,
-                "forbid-message.en" => forbid_message.en = text,
-                "reference-message.ja" => reference_message.ja = text,
-                "reference-message.en" => reference_message.en = text,
-                "help.ja" => help.ja = text,
-                "help.en" => help.en = text,
                 "cite" => cite = Some(text),
                 "url" => url = Some(text),
                 "effective" => effective = Some(text),
@@ -836,12 +887,12 @@ impl<'a> Compiler<'a> {
                 _ => {}
             }
         }
-        let missing_field = |name: &str, help: &str| {
+        let missing_field = |name: &str, label: &str, help: &str| {
             RuleError::new(
                 RuleErrorKind::MissingField,
                 r.id.span.clone(),
-                format!("rule `{}` has no `{name}`", r.id.node),
-                format!("`{name}` is required"),
+                format!("rule `{}` has no {name}", r.id.node),
+                label.to_string(),
             )
             .with_help(help.to_string())
         };
@@ -849,20 +900,50 @@ impl<'a> Compiler<'a> {
             self.errors.push((
                 fi,
                 missing_field(
-                    "severity",
+                    "`severity`",
+                    "`severity` is required",
                     "add `severity error`, `severity warning` or `severity info`",
                 ),
             ));
         }
-        for (k, eg) in [
-            ("message.ja", "message.ja \"{missing}が記載されていません\""),
-            ("message.en", "message.en \"{missing} not stated\""),
-        ] {
-            if !seen_fields.contains_key(k) {
-                self.errors
-                    .push((fi, missing_field(k, &format!("add e.g. `{eg}`"))));
-            }
+        const MESSAGE_EG: &str =
+            "message \"{missing}が記載されていません\" / \"{missing} not stated\"";
+        let message_slots = texts.get("message");
+        match message_slots.map(|m| (m.ja.is_some(), m.en.is_some())) {
+            Some((true, true)) => {}
+            Some((true, false)) => self.errors.push((
+                fi,
+                missing_field(
+                    "English `message`",
+                    "a message in English is required",
+                    &format!("give both texts, e.g. `{MESSAGE_EG}`"),
+                ),
+            )),
+            Some((false, true)) => self.errors.push((
+                fi,
+                missing_field(
+                    "Japanese `message`",
+                    "a message in Japanese is required",
+                    &format!("give both texts, e.g. `{MESSAGE_EG}`"),
+                ),
+            )),
+            _ => self.errors.push((
+                fi,
+                missing_field(
+                    "`message`",
+                    "`message` is required",
+                    &format!("add e.g. `{MESSAGE_EG}`"),
+                ),
+            )),
         }
+        let text = |base: &str| texts.get(base).map(TextSlots::text).unwrap_or_default();
+        let (title, message, forbid_message, reference_message, help) = (
+            text("title"),
+            text("message"),
+            text("forbid-message"),
+            text("reference-message"),
+            text("help"),
+        );
         let when = r.when.as_ref().and_then(|w| {
             let mentions = self.expr(fi, &w.mentions)?;
             let unless_in = match &w.unless_in {
@@ -954,6 +1035,7 @@ impl<'a> Compiler<'a> {
                             .as_ref()
                             .map(|m| m.iter().map(|s| s.node.clone()).collect()),
                         at: e.at.as_ref().map(|a| a.node),
+                        line: None,
                     })
                     .collect(),
                 span: t.span.clone(),
@@ -997,6 +1079,84 @@ impl<'a> Compiler<'a> {
             file: src.clone(),
             span: r.span.clone(),
         })
+    }
+
+    /// One text field, `base` with the language suffix `lang` if it has
+    /// one: its texts go into `slots`; a language given twice (`message
+    /// "…" / "…"` and `message.ja "…"`) is an error.
+    fn text_field(
+        &mut self,
+        fi: usize,
+        f: &ast::Field,
+        base: &str,
+        lang: Option<Lang>,
+        slots: &mut TextSlots,
+    ) {
+        let single = |s: &Spanned<String>| (s.node.clone(), s.span.clone());
+        let parts: Vec<(Lang, (String, Span))> = match (&f.value, lang) {
+            (ast::FieldValue::Pair(ja, en), None) => {
+                vec![(Lang::Ja, single(ja)), (Lang::En, single(en))]
+            }
+            (ast::FieldValue::Pair(first, en), Some(l)) => {
+                self.errors.push((
+                    fi,
+                    one_value(&f.key.node, en).with_help(format!(
+                        "write `{base} \"日本語\" / \"English\"`, or one string after `{}`",
+                        f.key.node
+                    )),
+                ));
+                // The first text still counts, so that no "has no
+                // message" follows from this one error.
+                vec![(l, single(first))]
+            }
+            (ast::FieldValue::List(..), _) => {
+                self.errors.push((
+                    fi,
+                    RuleError::new(
+                        RuleErrorKind::Syntax,
+                        f.value.span(),
+                        format!("`{}` takes a text, not a list", f.key.node),
+                        "a list",
+                    )
+                    .with_help(format!("write `{base} \"日本語\" / \"English\"`")),
+                ));
+                return;
+            }
+            // One string: the same text in both languages, or in the one
+            // the key names.
+            (
+                ast::FieldValue::Str(s) | ast::FieldValue::Word(s) | ast::FieldValue::Date(s),
+                lang,
+            ) => match lang {
+                Some(l) => vec![(l, single(s))],
+                None => vec![(Lang::Ja, single(s)), (Lang::En, single(s))],
+            },
+        };
+        for (l, (text, span)) in parts {
+            let (slot, language) = match l {
+                Lang::Ja => (&mut slots.ja, "Japanese"),
+                Lang::En => (&mut slots.en, "English"),
+            };
+            if let Some((_, first)) = slot {
+                self.errors.push((
+                    fi,
+                    RuleError::new(
+                        RuleErrorKind::Syntax,
+                        span,
+                        format!("the {language} text of `{base}` is given twice"),
+                        "given again here",
+                    )
+                    .with_related(first.clone(), "first given here")
+                    .with_help(format!(
+                        "give each text once: `{base} \"日本語\" / \"English\"` (the keys \
+                         `{base}.ja` and `{base}.en` are the older form of the same)"
+                    )),
+                ));
+                // One error per field is enough.
+                return;
+            }
+            *slot = Some((text, span));
+        }
     }
 
     fn check_anchor_names(
@@ -1222,6 +1382,20 @@ fn suggest(word: &str, options: &[&str], what: &str) -> String {
         Some(b) => format!("did you mean `{b}`? {what}: {}", options.join(", ")),
         None => format!("{what}: {}", options.join(", ")),
     }
+}
+
+/// `key "…" / "…"` on a field that takes one value.
+fn one_value(key: &str, en: &Spanned<String>) -> RuleError {
+    RuleError::new(
+        RuleErrorKind::Syntax,
+        en.span.clone(),
+        format!("`{key}` takes one value"),
+        "a second text",
+    )
+    .with_help(format!(
+        "only `title`, `message`, `help`, `forbid-message` and `reference-message` take \
+         `\"日本語\" / \"English\"`; give `{key}` one string"
+    ))
 }
 
 fn unknown_element(name: &Spanned<String>, elements: &HashMap<String, Span>) -> RuleError {

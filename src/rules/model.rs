@@ -313,6 +313,27 @@ pub struct Element {
     pub body: Option<Block>,
 }
 
+impl Element {
+    /// The elements the block of this element requires, through its scopes
+    /// but not into their own blocks: what this element stands for (the
+    /// controller: its name, address and representative).
+    pub fn children(&self) -> Vec<&Element> {
+        fn collect<'b>(b: &'b Block, out: &mut Vec<&'b Element>) {
+            for r in &b.requires {
+                out.extend(&r.elements);
+            }
+            for s in &b.scopes {
+                collect(&s.body, out);
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(body) = &self.body {
+            collect(body, &mut out);
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Forbid {
     pub expr: ExprId,
@@ -366,4 +387,7 @@ pub struct TestCase {
 pub struct Expect {
     pub missing: Option<Vec<String>>,
     pub at: Option<(u32, u32)>,
+    /// The line the finding starts on, whatever its column (a fixture's
+    /// `policylint-expect` names the line after it).
+    pub line: Option<u32>,
 }

@@ -32,3 +32,4 @@ mod read_only;
 mod rule_errors;
 mod rules_dsl;
 mod run;
+mod test_fixtures;

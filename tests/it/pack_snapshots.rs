@@ -86,3 +86,67 @@ fn the_compliant_policy_gets_no_finding_at_all() {
     assert!(rules.is_empty(), "{rules:?}");
     assert!(r.rules_applied > 10, "{}", r.rules_applied);
 }
+
+/// A joint-use section that says nothing of the controller: the message
+/// says what the controller stands for (its name, address and
+/// representative), not only "the controller"; JSON keeps element names.
+#[test]
+fn a_joint_use_section_without_a_controller_lists_what_one_must_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("policy.md");
+    std::fs::write(
+        &path,
+        "# 個人情報保護方針\n\n株式会社テスト（以下「当社」）は、お客様の個人情報を次のとおり取り扱います。\n\n\
+         ## 共同利用\n\n当社は、次のとおり個人データを共同して利用します。\n\n\
+         (1) 共同して利用される個人データの項目: 氏名、電話番号\n\
+         (2) 共同して利用する者の範囲: 当社の関連会社\n\
+         (3) 利用する者の利用目的: アフターサービスの提供\n",
+    )
+    .unwrap();
+    let mut loader = Loader::new();
+    loader.add_builtin();
+    let set = loader.compile().unwrap();
+    let rule = set.rule("appi/joint-use").unwrap();
+    let label = |name: &str, lang: Lang| rule.element(name).unwrap().label.get(lang).to_string();
+    let parts = |lang: Lang, sep: &str| {
+        [
+            "controller-name",
+            "controller-address",
+            "controller-representative",
+        ]
+        .map(|n| label(n, lang))
+        .join(sep)
+    };
+    let want_ja = rule.message.ja.replace(
+        "{missing}",
+        &format!(
+            "{}（{}）",
+            label("controller", Lang::Ja),
+            parts(Lang::Ja, "、")
+        ),
+    );
+    let want_en = rule.message.en.replace(
+        "{missing}",
+        &format!(
+            "{} ({})",
+            label("controller", Lang::En),
+            parts(Lang::En, ", ")
+        ),
+    );
+    for (lang, want) in [("ja", want_ja), ("en", want_en)] {
+        let report = super::common::check_json(&[path.to_str().unwrap(), "--lang", lang]);
+        let found: Vec<&serde_json::Value> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "appi/joint-use")
+            .collect();
+        assert_eq!(found.len(), 1, "{lang}: {report}");
+        assert_eq!(found[0]["message"], want.as_str(), "{lang}");
+        assert_eq!(
+            found[0]["missing"],
+            serde_json::json!(["controller"]),
+            "{lang}"
+        );
+    }
+}

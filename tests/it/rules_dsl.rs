@@ -661,3 +661,169 @@ fn element_excepts_still_follow_a_pattern_with_except_by() {
     assert_eq!(run(&set, "相談窓口は閉鎖しました。").len(), 1);
     assert_eq!(run(&set, "旧相談窓口です。").len(), 1);
 }
+
+/// The same rule, its texts written `key "ja" / "en"` (`new`) or with the
+/// older suffixed keys (`old`).
+fn bilingual_rule(new: bool) -> String {
+    let texts = if new {
+        "title \"窓口\" / \"Contact window\"\n \
+         message \"{missing}がありません\"\n   / \"missing: {missing}\"\n \
+         forbid-message \"\"\"\n   「{found}」とあります\n   \"\"\" / \"It says \\\"{found}\\\"\"\n \
+         reference-message \"{missing}は参照先にあります\" / \"{missing} by reference\"\n \
+         help \"窓口を書いてください。\" / \"\"\"\n   Name the window.\n   \"\"\"\n"
+    } else {
+        "title.ja \"窓口\"\n title.en \"Contact window\"\n \
+         message.ja \"{missing}がありません\"\n message.en \"missing: {missing}\"\n \
+         forbid-message.ja \"「{found}」とあります\\n\"\n forbid-message.en \"It says \\\"{found}\\\"\"\n \
+         reference-message.ja \"{missing}は参照先にあります\"\n reference-message.en \"{missing} by reference\"\n \
+         help.ja \"窓口を書いてください。\"\n help.en \"Name the window.\\n\"\n"
+    };
+    format!(
+        "rule t/w {{\n severity warning\n {texts} require all {{ window = \"窓口\" as \"窓口\" / \"the window\" \
+         phone = /[0-9]{{2,4}}-[0-9]{{4}}/ as \"電話番号\" / \"a phone number\" }}\n \
+         reference \"会社概要\"\n forbid \"閉鎖しました\"\n}}\n"
+    )
+}
+
+#[test]
+fn texts_in_both_languages_read_like_the_suffixed_keys() {
+    let (new, old) = (
+        compile(&bilingual_rule(true)),
+        compile(&bilingual_rule(false)),
+    );
+    let (n, o) = (&new.rules[0], &old.rules[0]);
+    assert_eq!(n.title.en, "Contact window");
+    assert_eq!(n.help.en, "Name the window.\n");
+    assert_eq!(
+        (
+            &n.title,
+            &n.message,
+            &n.forbid_message,
+            &n.reference_message,
+            &n.help
+        ),
+        (
+            &o.title,
+            &o.message,
+            &o.forbid_message,
+            &o.reference_message,
+            &o.help
+        )
+    );
+    // A missing, a forbidden and a referenced finding say the same in
+    // both languages whichever way the rule was written.
+    for text in [
+        "窓口は下記です。",
+        "窓口は閉鎖しました。03-1234-5678",
+        "会社概要をご覧ください。",
+    ] {
+        let (fn_, fo) = (run(&new, text), run(&old, text));
+        assert!(!fn_.is_empty(), "{text}");
+        assert_eq!(fn_.len(), fo.len(), "{text}");
+        for lang in [Lang::Ja, Lang::En] {
+            let said = |set: &RuleSet, f: &[Finding]| -> Vec<String> {
+                f.iter()
+                    .map(|f| Texts::new(set, lang).finding(f).0)
+                    .collect()
+            };
+            assert_eq!(said(&new, &fn_), said(&old, &fo), "{text}");
+        }
+    }
+    let f = run(&new, "窓口は閉鎖しました。03-1234-5678");
+    assert_eq!(
+        Texts::new(&new, Lang::En).finding(&f[0]).0,
+        "It says \"閉鎖しました\""
+    );
+    // One string is the text in both languages, as `title "…"` always was.
+    let set = compile(
+        "rule t/o {\n severity info\n title \"Demo\"\n message \"{missing}\"\n require w = \"窓口\"\n}\n",
+    );
+    let r = &set.rules[0];
+    assert_eq!((r.title.ja.as_str(), r.title.en.as_str()), ("Demo", "Demo"));
+    assert_eq!(
+        (r.message.ja.as_str(), r.message.en.as_str()),
+        ("{missing}", "{missing}")
+    );
+}
+
+fn compile_errors(src: &str) -> Vec<policylint::rules::LocatedRuleError> {
+    let mut l = Loader::new();
+    l.add_source("test.rules", None, src.to_string());
+    l.compile().expect_err("the rule file has errors")
+}
+
+#[test]
+fn a_text_given_twice_is_a_located_error() {
+    let src = "rule t/d {\n severity error\n message \"{missing}がありません\" / \"missing: {missing}\"\n message.ja \"{missing}なし\"\n}\n";
+    let errs = compile_errors(src);
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    let e = &errs[0].error;
+    assert_eq!(e.message, "the Japanese text of `message` is given twice");
+    assert_eq!(&src[e.span.clone()], "\"{missing}なし\"");
+    assert_eq!(&src[e.related[0].0.clone()], "\"{missing}がありません\"");
+    // Also when the suffixed key comes first, and for one string that
+    // stands for both languages.
+    let src = "rule t/d {\n severity error\n help.en \"Fix it.\"\n message \"{missing}\" / \"{missing}\"\n help \"直す\"\n}\n";
+    let errs = compile_errors(src);
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert_eq!(
+        errs[0].error.message,
+        "the English text of `help` is given twice"
+    );
+    assert_eq!(&src[errs[0].error.span.clone()], "\"直す\"");
+    // A suffixed key takes one text, and other fields take no pair.
+    let src = "rule t/d {\n severity error\n message.ja \"a\" / \"b\"\n cite \"法\" / \"Act\"\n message.en \"c\"\n}\n";
+    let errs = compile_errors(src);
+    let said: Vec<(&str, &str)> = errs
+        .iter()
+        .map(|e| (e.error.message.as_str(), &src[e.error.span.clone()]))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            ("`message.ja` takes one value", "\"b\""),
+            ("`cite` takes one value", "\"Act\""),
+        ]
+    );
+}
+
+#[test]
+fn a_missing_parent_lists_what_it_stands_for() {
+    let set = compile(
+        "rule t/p {\n severity error\n message \"{missing}がありません\" / \"missing: {missing}\"\n \
+         require all {\n  items = \"項目\" as \"項目\" / \"the items\"\n  \
+         controller = \"責任者\" as \"管理責任者\" / \"the controller\" {\n   in near 40 {\n    \
+         require all {\n     name = \"株式会社\" as \"氏名又は名称\" / \"name\"\n     \
+         address = \"東京都\" as \"住所\" / \"address\"\n     \
+         rep = \"代表\" as \"代表者の氏名\" / \"representative\" { require title = \"取締役\" as \"役職\" / \"title\" }\n    \
+         }\n   }\n  }\n }\n}\n",
+    );
+    // Neither the items nor the controller: the controller's children
+    // follow its label in brackets (one level: not the representative's
+    // own title).
+    let f = run(&set, "当社は個人データを共同利用します。");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].missing, ["items", "controller"], "names stay names");
+    let (message, label, _) = Texts::new(&set, Lang::Ja).finding(&f[0]);
+    assert_eq!(
+        message,
+        "項目、管理責任者（氏名又は名称、住所、代表者の氏名）がありません"
+    );
+    // The short label at the finding stays short.
+    assert_eq!(label, "項目、管理責任者がありません");
+    let (message, _, _) = Texts::new(&set, Lang::En).finding(&f[0]);
+    assert_eq!(
+        message,
+        "missing: the items, the controller (name, address, representative)"
+    );
+    // The controller found, its parts missing: each is named as it is,
+    // and one with a block of its own lists that block.
+    let f = run(&set, "項目は氏名です。責任者は未定です。");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].missing, ["name", "address", "rep"]);
+    let (message, _, _) = Texts::new(&set, Lang::Ja).finding(&f[0]);
+    assert_eq!(
+        message,
+        "氏名又は名称、住所、代表者の氏名（役職）がありません"
+    );
+}

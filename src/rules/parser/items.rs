@@ -37,11 +37,11 @@ impl<'a> Reader<'a> {
         Ok((rest, Field { key, value, span }))
     }
 
-    /// `string | date | list | ident`
+    /// `string [ "/" string ] | date | list | ident`
     fn value(&self, i: &'a str, key: &str) -> Res<'a, FieldValue> {
         let message = format!("expected a value after `{key}`");
         match skip_ws(i).chars().next() {
-            Some('"') => self.string(i).map(|(r, s)| (r, FieldValue::Str(s))),
+            Some('"') => self.text(i),
             Some('[') => self.list(i),
             Some(c) if c.is_ascii_digit() => self
                 .date(i)
@@ -52,6 +52,21 @@ impl<'a> Reader<'a> {
             }
             _ => Err(self.expected(i, &message, VALUE_HELP)),
         }
+    }
+
+    /// `"ja"` or `"ja" / "en"`: the `/ "en"` part may be on the next line.
+    fn text(&self, i: &'a str) -> Res<'a, FieldValue> {
+        let (i, ja) = self.string(i)?;
+        let Ok((j, _)) = self.punct(i, "/") else {
+            return Ok((i, FieldValue::Str(ja)));
+        };
+        let (rest, en) = self.string(j).or_expect(
+            self,
+            j,
+            "expected an English text after `/`",
+            "write the Japanese and the English text as `\"日本語\" / \"English\"`",
+        )?;
+        Ok((rest, FieldValue::Pair(ja, en)))
     }
 
     /// `[a, "b", appi/x]`, an optional trailing comma.
@@ -675,5 +690,110 @@ impl<'a> Reader<'a> {
             };
         }
         File { items }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::ast::{FieldValue, Item, RuleDef};
+    use crate::rules::parser::parse;
+
+    fn rule(src: &str) -> RuleDef {
+        let (file, errors) = parse(src);
+        assert_eq!(errors, vec![], "unexpected errors");
+        match file.items.into_iter().next() {
+            Some(Item::Rule(r)) => r,
+            other => panic!("expected a rule, got {other:?}"),
+        }
+    }
+
+    /// The key and the texts of each field, with the source each value
+    /// span covers.
+    fn fields(src: &str) -> Vec<(String, Vec<String>, String)> {
+        rule(src)
+            .fields
+            .iter()
+            .map(|f| {
+                let texts = match &f.value {
+                    FieldValue::Str(s) => vec![s.node.clone()],
+                    FieldValue::Pair(ja, en) => vec![ja.node.clone(), en.node.clone()],
+                    other => panic!("a text value, got {other:?}"),
+                };
+                (f.key.node.clone(), texts, src[f.value.span()].to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_text_in_both_languages_on_one_line_or_two() {
+        let src = "rule a/b {\n  message \"{missing}がありません\" / \"{missing} missing\"\n  \
+                   help \"直してください。\"\n    / \"Fix it.\"\n  title \"Demo\"\n}\n";
+        assert_eq!(
+            fields(src),
+            [
+                (
+                    "message".to_string(),
+                    vec![
+                        "{missing}がありません".to_string(),
+                        "{missing} missing".to_string()
+                    ],
+                    "\"{missing}がありません\" / \"{missing} missing\"".to_string()
+                ),
+                (
+                    "help".to_string(),
+                    vec!["直してください。".to_string(), "Fix it.".to_string()],
+                    "\"直してください。\"\n    / \"Fix it.\"".to_string()
+                ),
+                (
+                    "title".to_string(),
+                    vec!["Demo".to_string()],
+                    "\"Demo\"".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn triple_quoted_texts_on_either_side() {
+        let src = "rule a/b {\n  help \"\"\"\n    一行目\n    二行目\n    \"\"\" / \"\"\"\n    \
+                   line one\n    line two\n    \"\"\"\n  forbid-message \"短い\" / \"\"\"\n    \
+                   long\n    \"\"\"\n}\n";
+        let f = fields(src);
+        assert_eq!(f[0].0, "help");
+        assert_eq!(f[0].1, ["一行目\n二行目\n", "line one\nline two\n"]);
+        assert_eq!(f[1].0, "forbid-message");
+        assert_eq!(f[1].1, ["短い", "long\n"]);
+    }
+
+    #[test]
+    fn suffixed_keys_still_read() {
+        let src = "rule a/b {\n  message.ja \"日本語\"\n  message.en \"English\"\n}\n";
+        let f = fields(src);
+        assert_eq!(
+            f.iter()
+                .map(|(k, t, _)| (k.as_str(), t.join("|")))
+                .collect::<Vec<_>>(),
+            [
+                ("message.ja", "日本語".to_string()),
+                ("message.en", "English".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_slash_without_a_text_is_a_located_error() {
+        let src = "rule a/b {\n  message \"日本語\" /\n  severity error\n}\n";
+        let (_, errors) = parse(src);
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(errors[0].message, "expected an English text after `/`");
+        // It points at the end of the line the `/` is on.
+        let end = src.find(" /\n").map(|k| k + 2);
+        assert_eq!(Some(errors[0].span.start), end);
+        assert!(errors[0].span.is_empty());
+        // On one line, at what came instead.
+        let src = "rule a/b {\n  message \"日本語\" / severity\n}\n";
+        let (_, errors) = parse(src);
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(&src[errors[0].span.clone()], "severity");
     }
 }

@@ -200,6 +200,7 @@ rule demo/joint-use {
             FieldValue::Str(s) => ("str", &s.node),
             FieldValue::Word(s) => ("word", &s.node),
             FieldValue::Date(s) => ("date", &s.node),
+            FieldValue::Pair(..) => ("pair", ""),
             FieldValue::List(..) => ("list", ""),
         }
     }
