@@ -1,14 +1,18 @@
 //! Where checking time goes, by format and by pattern, over a directory:
 //! a measuring tool run by hand (`cargo run --release --example
-//! pattern_cost -- DIR`), so it may stop at the first surprise.
+//! pattern_cost -- DIR [RULES]`; the built-in pack, or the pack in folder
+//! RULES), so it may stop at the first surprise.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use policylint::document::Document;
 use policylint::rules::Loader;
 use std::time::{Duration, Instant};
 fn main() {
-    let mut l = Loader::new();
-    l.add_builtin();
+    let mut l = Loader::new().with_project(&std::env::current_dir().unwrap());
+    match std::env::args().nth(2) {
+        Some(rules) => l.add_path(std::path::Path::new(&rules)).unwrap(),
+        None => l.add_builtin(),
+    }
     let set = l.compile().unwrap();
     let dir = std::env::args().nth(1).unwrap();
     let mut docs = Vec::new();
