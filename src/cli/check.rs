@@ -13,7 +13,7 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
-use super::config::{Config, ConfigError, FailLevel};
+use super::config::{Config, ConfigError, FailLevel, by_position};
 use super::ruleargs::{LangArg, render_errors};
 use super::stderr_color;
 use crate::{Error, Outcome};
@@ -121,25 +121,40 @@ fn config_errors(errs: &[ConfigError]) -> String {
             out.push_str(&format!("error: {e}\n"));
         }
     }
+    // All of them are here: the count says so.
+    if errs.len() > 1 {
+        out.push_str(&format!("{} errors in the configuration\n", errs.len()));
+    }
     out
 }
 
-/// The configuration given, else the one found here or above, else none.
-pub(crate) fn load_config(given: Option<&Path>) -> Result<Config, Error> {
+/// The configuration given, else the one found here or above, else none;
+/// with every error found in it that needs no rules.
+pub(crate) fn find_config(given: Option<&Path>) -> (Config, Vec<ConfigError>) {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     // A config found here is shown relative to here.
     let config_path = given.map(Path::to_path_buf).or_else(|| {
         Config::discover(&cwd).map(|p| p.strip_prefix(&cwd).map(PathBuf::from).unwrap_or(p))
     });
     match &config_path {
-        Some(p) => Config::load(p).map_err(|errs| Error::Usage(config_errors(&errs))),
-        None => Ok(Config::default()),
+        Some(p) => Config::load(p),
+        None => (Config::default(), Vec::new()),
+    }
+}
+
+/// The configuration, as [`find_config`], for a command that loads no rules.
+pub(crate) fn load_config(given: Option<&Path>) -> Result<Config, Error> {
+    match find_config(given) {
+        (c, errs) if errs.is_empty() => Ok(c),
+        (_, errs) => Err(Error::Usage(config_errors(&errs))),
     }
 }
 
 pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     let started = Instant::now();
-    let mut config = load_config(args.config.as_deref())?;
+    // The configuration's errors are reported once the rules are loaded,
+    // with its unknown rule ids: all in one run, in the order of the file.
+    let (mut config, mut config_errs) = find_config(args.config.as_deref());
     let settings = &mut config.settings;
     if let Some(m) = args.max_file_size {
         settings.max_file_size = m;
@@ -150,6 +165,8 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     if let Some(t) = args.file_timeout {
         settings.file_timeout = t;
     }
+    let usage =
+        |errs: &[ConfigError], more: String| Error::Usage(format!("{}{more}", config_errors(errs)));
     // Packs reach their own folder and the project (the working directory).
     let mut loader = Loader::new().with_project(Path::new("."));
     if config.builtin && !args.no_builtin {
@@ -158,20 +175,20 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     for p in config.packs.iter().chain(&args.rules) {
         loader
             .add_path(p)
-            .map_err(|e| Error::Usage(format!("error: {e}\n")))?;
+            .map_err(|e| usage(&config_errs, format!("error: {e}\n")))?;
     }
     let set = loader
         .compile()
-        .map_err(|errs| Error::Usage(render_errors(&errs, stderr_color())))?;
+        .map_err(|errs| usage(&config_errs, render_errors(&errs, stderr_color())))?;
+    config_errs.extend(config.check_rule_ids(&set));
+    if !config_errs.is_empty() {
+        return Err(usage(&by_position(config_errs), String::new()));
+    }
     if set.rules.is_empty() {
         return Err(Error::Usage(
             "error: no rules loaded: the built-in packs are off or empty; add a pack with --rules PATH\n"
                 .into(),
         ));
-    }
-    let unknown = config.check_rule_ids(&set);
-    if !unknown.is_empty() {
-        return Err(Error::Usage(config_errors(&unknown)));
     }
     let lang = args
         .lang
