@@ -14,6 +14,7 @@ use clap::{Args, ValueEnum};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
 use super::config::{Config, ConfigError, FailLevel, by_position};
+use super::paths;
 use super::ruleargs::{LangArg, render_errors};
 use super::stderr_color;
 use crate::{Error, Outcome};
@@ -40,6 +41,10 @@ pub(crate) struct CheckArgs {
     /// Configuration file (default: policylint.toml here or in a parent directory).
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Do not apply the configuration's `exclude` globs: check the files
+    /// named even if they are excluded, and walk excluded folders.
+    #[arg(long)]
+    no_exclude: bool,
     /// Add a local rule pack: a rule file or a directory of *.rules files (repeatable).
     #[arg(long = "rules", value_name = "PATH")]
     rules: Vec<PathBuf>,
@@ -165,6 +170,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     if let Some(t) = args.file_timeout {
         settings.file_timeout = t;
     }
+    paths::apply_args(settings, args.no_exclude);
     let usage =
         |errs: &[ConfigError], more: String| Error::Usage(format!("{}{more}", config_errors(errs)));
     // Packs reach their own folder and the project (the working directory).
@@ -227,7 +233,12 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     if let Some(b) = &baseline {
         engine = engine.with_baseline(b);
     }
-    let mut items = engine.files(&paths);
+    let walked = engine.walk(&paths);
+    eprint!(
+        "{}",
+        paths::excluded_notes(&walked.excluded, config.path.as_deref(), lang)
+    );
+    let mut items = walked.items;
     // What this run writes is never read as a policy, and never written
     // over one.
     for out in args.output.iter().chain(&args.write_baseline) {
@@ -306,6 +317,9 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
             .texts()
             .summary(&totals, started.elapsed().as_secs_f64())
     );
+    if totals.files == 0 {
+        eprint!("{}", paths::nothing_checked(walked.excluded.len(), lang));
+    }
     // Not read is never compliant: an input error fails the run with its
     // own code, whatever the findings (and so does a skip, when asked).
     if totals.unreadable > 0 || (args.fail_on_skip && totals.skipped > 0) {

@@ -23,7 +23,7 @@ use super::settings::{RuleSetting, Settings};
 use crate::document::directives::{self, DirectiveKind};
 use crate::document::{Document, LoadError};
 use crate::rules::{RuleSet, Severity};
-use crate::source::walk::{WalkItem, walk};
+use crate::source::walk::{Walk, WalkItem, walk};
 use crate::source::{DecodeError, display_path, read_file};
 use crate::text::LineIndex;
 
@@ -83,12 +83,21 @@ impl<'a> Engine<'a> {
         &self.settings
     }
 
-    /// The files under `paths` (files given explicitly are always taken),
-    /// in the order of every report: by the path as shown.
+    /// The files under `paths`, in the order of every report: by the path
+    /// as shown. A named file is taken whatever its extension, unless the
+    /// exclude globs leave it out (see [`Engine::walk`] for which were).
     pub fn files(&self, paths: &[PathBuf]) -> Vec<WalkItem> {
-        let mut items = walk(paths, &self.settings.include, &self.settings.exclude);
-        sort_items(&mut items);
-        items
+        self.walk(paths).items
+    }
+
+    /// The files under `paths`, as [`Engine::files`], and the named paths
+    /// the exclude globs left out. Globs are relative to the settings'
+    /// base folder, whatever paths are named.
+    pub fn walk(&self, paths: &[PathBuf]) -> Walk {
+        let s = &self.settings;
+        let mut w = walk(paths, &s.base_dir, &s.include, &s.exclude);
+        sort_items(&mut w.items);
+        w
     }
 
     /// Check text held in memory; `name` is the path shown, and its
