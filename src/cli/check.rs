@@ -13,7 +13,8 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
-use super::config::{Config, ConfigError, FailLevel};
+use super::config::{Config, ConfigError, FailLevel, by_position};
+use super::paths;
 use super::ruleargs::{LangArg, render_errors};
 use super::stderr_color;
 use crate::{Error, Outcome};
@@ -40,6 +41,10 @@ pub(crate) struct CheckArgs {
     /// Configuration file (default: policylint.toml here or in a parent directory).
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Do not apply the configuration's `exclude` globs: check the files
+    /// named even if they are excluded, and walk excluded folders.
+    #[arg(long)]
+    no_exclude: bool,
     /// Add a local rule pack: a rule file or a directory of *.rules files (repeatable).
     #[arg(long = "rules", value_name = "PATH")]
     rules: Vec<PathBuf>,
@@ -121,25 +126,40 @@ fn config_errors(errs: &[ConfigError]) -> String {
             out.push_str(&format!("error: {e}\n"));
         }
     }
+    // All of them are here: the count says so.
+    if errs.len() > 1 {
+        out.push_str(&format!("{} errors in the configuration\n", errs.len()));
+    }
     out
 }
 
-/// The configuration given, else the one found here or above, else none.
-pub(crate) fn load_config(given: Option<&Path>) -> Result<Config, Error> {
+/// The configuration given, else the one found here or above, else none;
+/// with every error found in it that needs no rules.
+pub(crate) fn find_config(given: Option<&Path>) -> (Config, Vec<ConfigError>) {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     // A config found here is shown relative to here.
     let config_path = given.map(Path::to_path_buf).or_else(|| {
         Config::discover(&cwd).map(|p| p.strip_prefix(&cwd).map(PathBuf::from).unwrap_or(p))
     });
     match &config_path {
-        Some(p) => Config::load(p).map_err(|errs| Error::Usage(config_errors(&errs))),
-        None => Ok(Config::default()),
+        Some(p) => Config::load(p),
+        None => (Config::default(), Vec::new()),
+    }
+}
+
+/// The configuration, as [`find_config`], for a command that loads no rules.
+pub(crate) fn load_config(given: Option<&Path>) -> Result<Config, Error> {
+    match find_config(given) {
+        (c, errs) if errs.is_empty() => Ok(c),
+        (_, errs) => Err(Error::Usage(config_errors(&errs))),
     }
 }
 
 pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     let started = Instant::now();
-    let mut config = load_config(args.config.as_deref())?;
+    // The configuration's errors are reported once the rules are loaded,
+    // with its unknown rule ids: all in one run, in the order of the file.
+    let (mut config, mut config_errs) = find_config(args.config.as_deref());
     let settings = &mut config.settings;
     if let Some(m) = args.max_file_size {
         settings.max_file_size = m;
@@ -150,6 +170,9 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     if let Some(t) = args.file_timeout {
         settings.file_timeout = t;
     }
+    paths::apply_args(settings, args.no_exclude);
+    let usage =
+        |errs: &[ConfigError], more: String| Error::Usage(format!("{}{more}", config_errors(errs)));
     // Packs reach their own folder and the project (the working directory).
     let mut loader = Loader::new().with_project(Path::new("."));
     if config.builtin && !args.no_builtin {
@@ -158,20 +181,20 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     for p in config.packs.iter().chain(&args.rules) {
         loader
             .add_path(p)
-            .map_err(|e| Error::Usage(format!("error: {e}\n")))?;
+            .map_err(|e| usage(&config_errs, format!("error: {e}\n")))?;
     }
     let set = loader
         .compile()
-        .map_err(|errs| Error::Usage(render_errors(&errs, stderr_color())))?;
+        .map_err(|errs| usage(&config_errs, render_errors(&errs, stderr_color())))?;
+    config_errs.extend(config.check_rule_ids(&set));
+    if !config_errs.is_empty() {
+        return Err(usage(&by_position(config_errs), String::new()));
+    }
     if set.rules.is_empty() {
         return Err(Error::Usage(
             "error: no rules loaded: the built-in packs are off or empty; add a pack with --rules PATH\n"
                 .into(),
         ));
-    }
-    let unknown = config.check_rule_ids(&set);
-    if !unknown.is_empty() {
-        return Err(Error::Usage(config_errors(&unknown)));
     }
     let lang = args
         .lang
@@ -210,7 +233,12 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     if let Some(b) = &baseline {
         engine = engine.with_baseline(b);
     }
-    let mut items = engine.files(&paths);
+    let walked = engine.walk(&paths);
+    eprint!(
+        "{}",
+        paths::excluded_notes(&walked.excluded, config.path.as_deref(), lang)
+    );
+    let mut items = walked.items;
     // What this run writes is never read as a policy, and never written
     // over one.
     for out in args.output.iter().chain(&args.write_baseline) {
@@ -289,6 +317,9 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
             .texts()
             .summary(&totals, started.elapsed().as_secs_f64())
     );
+    if totals.files == 0 {
+        eprint!("{}", paths::nothing_checked(walked.excluded.len(), lang));
+    }
     // Not read is never compliant: an input error fails the run with its
     // own code, whatever the findings (and so does a skip, when asked).
     if totals.unreadable > 0 || (args.fail_on_skip && totals.skipped > 0) {
