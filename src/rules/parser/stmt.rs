@@ -56,10 +56,7 @@ impl<'a> Reader<'a> {
     /// own `except in …` / `except operator` is left to the element.
     fn unit(&self, i: &'a str) -> Res<'a, Expr> {
         let (mut i, mut e) = self.atom(i)?;
-        loop {
-            let Ok((j, _)) = self.kw(i, "except") else {
-                break;
-            };
+        while let Ok((j, _)) = self.kw(i, "except") {
             let side = match self.peek_word(j) {
                 Some("followed") => Side::After,
                 Some("preceded") => Side::Before,
