@@ -73,6 +73,14 @@ impl<'a> Texts<'a> {
         }
     }
 
+    /// A skipped file's note, after the reason the engine gives.
+    pub fn skipped(&self, reason: &str) -> String {
+        self.ja_en(
+            format!("{reason}（検査していません）"),
+            format!("{reason}; not checked"),
+        )
+    }
+
     /// The one-line note for a document no rule applies to.
     pub fn no_rule_applies(&self, document: &str) -> String {
         self.ja_en(

@@ -1,0 +1,502 @@
+//! What `check` writes, and where: several reports from one run
+//! (`--output FORMAT=PATH`), the one-line `compact` format, and a document
+//! read from standard input (`-` with `--stdin-filename`).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::common::Out;
+
+fn pack() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/check")
+}
+
+/// `policylint check --no-builtin --rules fixtures/check ARGS` in `dir`,
+/// with `stdin` piped in (written from a thread, so that a run that stops
+/// reading early does not block the test; a closed pipe is expected then).
+fn check_with(dir: &Path, args: &[&str], stdin: Option<Vec<u8>>) -> Out {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_policylint"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .arg("check")
+        .arg("--no-builtin")
+        .arg("--rules")
+        .arg(pack())
+        .args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let writer = stdin.map(|bytes| {
+        let mut pipe = child.stdin.take().unwrap();
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(&bytes);
+        })
+    });
+    let out = child.wait_with_output().unwrap();
+    if let Some(w) = writer {
+        w.join().unwrap();
+    }
+    Out {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn check_in(dir: &Path, args: &[&str]) -> Out {
+    check_with(dir, args, None)
+}
+
+const BAD: &str =
+    "# プライバシーポリシー\n\n当社は個人情報を適切に取り扱います。\n\n旧窓口は閉鎖しました。\n";
+const GOOD: &str = "# プライバシーポリシー\n\nお問い合わせ窓口: privacy@example.com\n";
+
+fn project() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(d.path().join("docs")).unwrap();
+    std::fs::write(d.path().join("docs/bad.md"), BAD).unwrap();
+    std::fs::write(d.path().join("docs/good.md"), GOOD).unwrap();
+    d
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// (rule, line, column) of each finding in a JSON report.
+fn json_findings(v: &serde_json::Value) -> Vec<(String, u64, u64)> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["start"]["line"].as_u64().unwrap(),
+                d["start"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+// ---- several outputs from one run ----
+
+#[test]
+fn one_run_writes_every_output_with_the_same_findings() {
+    let d = project();
+    let out = check_in(
+        d.path(),
+        &[
+            "docs",
+            "--format",
+            "github",
+            "--output",
+            "sarif=out/report.sarif",
+            "--output",
+            "markdown=out/summary.md",
+            "--output",
+            "json=out/report.json",
+            "--output",
+            "compact=out/findings.txt",
+        ],
+    );
+    // out/ does not exist: a report's folder is not created.
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("out/report.sarif"), "{}", out.stderr);
+    std::fs::create_dir(d.path().join("out")).unwrap();
+    let out = check_in(
+        d.path(),
+        &[
+            "docs",
+            "--format",
+            "github",
+            "--output",
+            "sarif=out/report.sarif",
+            "--output",
+            "markdown=out/summary.md",
+            "--output",
+            "json=out/report.json",
+            "--output",
+            "compact=out/findings.txt",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let read = |p: &str| std::fs::read_to_string(d.path().join(p)).unwrap();
+    let expected = vec![
+        ("t/contact".to_string(), 1, 3),
+        ("t/closed".to_string(), 5, 5),
+    ];
+    // The log on standard output: the primary --format.
+    let github: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(github.len(), 2, "{}", out.stdout);
+    assert!(github[0].starts_with("::error file=docs/bad.md,line=1,col=3,"));
+    assert!(github[1].starts_with("::warning file=docs/bad.md,line=5,col=5,"));
+    assert_eq!(json_findings(&json(&read("out/report.json"))), expected);
+    let sarif = json(&read("out/report.sarif"));
+    let results: Vec<(String, u64, u64)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                region["startLine"].as_u64().unwrap(),
+                region["startColumn"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(results, expected);
+    let md = read("out/summary.md");
+    assert!(md.starts_with("## policylint\n"), "{md}");
+    assert!(
+        md.contains("| docs/bad.md | 1 | error | `t/contact` |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| docs/bad.md | 5 | warning | `t/closed` |"),
+        "{md}"
+    );
+    assert_eq!(
+        read("out/findings.txt"),
+        "docs/bad.md:1:3: error t/contact: お問い合わせ窓口の記載がありません\n\
+         docs/bad.md:5:5: warning t/closed: 「閉鎖しました」と記載されています\n"
+    );
+    // One summary line: one run.
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+}
+
+#[test]
+fn the_primary_format_can_go_to_a_file_beside_the_others() {
+    let d = project();
+    // A bare --output PATH is where --format goes, as before.
+    let out = check_in(
+        d.path(),
+        &[
+            "docs",
+            "--format",
+            "json",
+            "--output",
+            "report.json",
+            "--output",
+            "sarif=report.sarif",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert_eq!(
+        json(&std::fs::read_to_string(d.path().join("report.json")).unwrap())["summary"]["error"],
+        1
+    );
+    assert_eq!(
+        json(&std::fs::read_to_string(d.path().join("report.sarif")).unwrap())["version"],
+        "2.1.0"
+    );
+    // An extra report may take standard output when the primary one is in a file.
+    let out = check_in(
+        d.path(),
+        &[
+            "docs",
+            "--format",
+            "json",
+            "--output",
+            "report.json",
+            "--output",
+            "compact=-",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+    assert!(out.stdout.starts_with("docs/bad.md:1:3: error t/contact: "));
+}
+
+#[test]
+fn outputs_that_collide_or_do_not_parse_are_usage_errors() {
+    let d = project();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--output", "json=-"],
+            "two reports would be written to standard output",
+        ),
+        (
+            &["--output", "a.json", "--output", "b.json"],
+            "--output PATH without a format is given twice",
+        ),
+        (
+            &["--output", "json=r.txt", "--output", "sarif=r.txt"],
+            "r.txt is the destination of two reports",
+        ),
+        (&["--output", "xml=r.xml"], "unknown format `xml`"),
+        (&["--output", "json="], "no path after `json=`"),
+    ];
+    for (args, says) in cases {
+        let mut all = vec!["docs"];
+        all.extend_from_slice(args);
+        let out = check_in(d.path(), &all);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{args:?}: nothing checked");
+    }
+    assert!(!d.path().join("r.txt").exists());
+    // A path that only looks like FORMAT=PATH is a path when it says so.
+    let out = check_in(d.path(), &["docs", "--output", "./xml=r.txt"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(d.path().join("xml=r.txt").exists());
+}
+
+#[test]
+fn an_extra_output_over_a_document_is_refused() {
+    let d = project();
+    let out = check_in(d.path(), &["docs", "--output", "sarif=docs/good.md"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("one of the documents being checked"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("docs/good.md")).unwrap(),
+        GOOD
+    );
+}
+
+#[test]
+fn a_closed_standard_output_still_completes_the_files() {
+    let d = project();
+    // Many files, so that the log is long enough to fill a pipe nobody reads.
+    for i in 0..300 {
+        std::fs::write(d.path().join(format!("docs/p{i:03}.md")), BAD).unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_policylint"))
+        .current_dir(d.path())
+        .env("NO_COLOR", "1")
+        .args(["check", "--no-builtin", "--rules"])
+        .arg(pack())
+        .args(["docs", "--format", "compact", "--output", "json=all.json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // `| head -0`
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "a closed pipe ends quietly");
+    let v = json(&std::fs::read_to_string(d.path().join("all.json")).unwrap());
+    assert_eq!(v["summary"]["files"], 302);
+    assert_eq!(v["summary"]["error"], 301);
+}
+
+// ---- the compact format ----
+
+#[test]
+fn compact_is_one_line_per_finding() {
+    let d = project();
+    std::fs::write(d.path().join("docs/empty.md"), "").unwrap();
+    let mut broken = "お問い合わせ窓口\n".repeat(4).into_bytes();
+    broken[30] = 0xFF;
+    std::fs::write(d.path().join("docs/broken.txt"), broken).unwrap();
+    let ja = check_in(d.path(), &["docs", "--format", "compact"]);
+    assert_eq!(ja.code, 3, "an undecodable file: {}", ja.stderr);
+    insta::assert_snapshot!("compact_ja", ja.stdout);
+    let en = check_in(d.path(), &["docs", "--format", "compact", "--lang", "en"]);
+    insta::assert_snapshot!("compact_en", en.stdout);
+    // The summary stays on standard error.
+    assert!(
+        en.stderr.starts_with("checked 4 files (1 skipped)"),
+        "{}",
+        en.stderr
+    );
+    for line in en.stdout.lines() {
+        let mut parts = line.splitn(4, ':');
+        let (path, l, c) = (parts.next(), parts.next(), parts.next());
+        assert!(path.is_some_and(|p| p.starts_with("docs/")), "{line}");
+        assert!(l.unwrap().parse::<u32>().is_ok(), "{line}");
+        assert!(c.unwrap().parse::<u32>().is_ok(), "{line}");
+        let rest = parts.next().unwrap();
+        assert!(
+            ["error ", "warning ", "info "]
+                .iter()
+                .any(|s| rest.strip_prefix(' ').unwrap().starts_with(s)),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn compact_columns_are_characters() {
+    let d = tempfile::tempdir().unwrap();
+    // 閉 is the 9th character of the line and starts at its 25th byte.
+    std::fs::write(d.path().join("p.txt"), "お問い合わせ窓口は閉鎖しました。\n").unwrap();
+    let out = check_in(d.path(), &["p.txt", "--format", "compact", "--lang", "en"]);
+    assert_eq!(
+        out.stdout,
+        "p.txt:1:10: warning t/closed: \"閉鎖しました\" is stated\n"
+    );
+}
+
+#[test]
+fn compact_writes_control_characters_out() {
+    let d = tempfile::tempdir().unwrap();
+    let name = "a\x1b[31mb.md";
+    std::fs::write(d.path().join(name), BAD).unwrap();
+    let out = check_in(d.path(), &[name, "--format", "compact"]);
+    assert!(!out.stdout.contains('\x1b'), "{:?}", out.stdout);
+    assert_eq!(out.stdout.lines().count(), 2, "{:?}", out.stdout);
+}
+
+// ---- standard input ----
+
+#[test]
+fn stdin_is_checked_as_the_file_it_is_named_after() {
+    let d = project();
+    let from_file = check_in(d.path(), &["docs/bad.md", "--format", "json"]);
+    let from_stdin = check_with(
+        d.path(),
+        &["-", "--stdin-filename", "docs/bad.md", "--format", "json"],
+        Some(BAD.as_bytes().to_vec()),
+    );
+    assert_eq!(from_stdin.code, 1, "{}", from_stdin.stderr);
+    assert_eq!(from_stdin.stdout, from_file.stdout);
+    // The name need not exist, and picks the format by its extension.
+    let html = "<h1>プライバシーポリシー</h1><p>旧窓口は閉鎖しました。</p>\n";
+    for (name, format) in [("new/p.html", "html"), ("new/p.txt", "text")] {
+        let out = check_with(
+            d.path(),
+            &["-", "--stdin-filename", name, "--format", "json"],
+            Some(html.as_bytes().to_vec()),
+        );
+        let v = json(&out.stdout);
+        assert_eq!(v["files"][0]["path"], name);
+        assert_eq!(v["files"][0]["format"], format, "{name}");
+    }
+    // Without a name: shown as `-`, the format read from the text.
+    let out = check_with(
+        d.path(),
+        &["-", "--format", "compact"],
+        Some(BAD.as_bytes().to_vec()),
+    );
+    assert!(out.stdout.starts_with("-:1:"), "{}", out.stdout);
+    assert!(out.stdout.contains(" error t/contact: "), "{}", out.stdout);
+}
+
+#[test]
+fn stdin_gets_every_output_of_one_run() {
+    // Standard input can be read once: every report comes from that one read.
+    let d = project();
+    let out = check_with(
+        d.path(),
+        &[
+            "-",
+            "--stdin-filename",
+            "docs/x.md",
+            "--format",
+            "compact",
+            "--output",
+            "json=r.json",
+            "--output",
+            "sarif=r.sarif",
+        ],
+        Some(BAD.as_bytes().to_vec()),
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.stdout.lines().count(), 2);
+    let v = json(&std::fs::read_to_string(d.path().join("r.json")).unwrap());
+    assert_eq!(v["files"][0]["path"], "docs/x.md");
+    assert_eq!(v["summary"]["error"], 1);
+    let s = json(&std::fs::read_to_string(d.path().join("r.sarif")).unwrap());
+    assert_eq!(s["runs"][0]["results"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn stdin_follows_the_config_by_its_name() {
+    let d = project();
+    std::fs::write(
+        d.path().join("policylint.toml"),
+        "exclude = [\"drafts/**\"]\n\n[[overrides]]\npaths = [\"legacy/**\"]\n[overrides.rules]\n\"t/contact\" = \"off\"\n",
+    )
+    .unwrap();
+    let run = |name: &str| {
+        check_with(
+            d.path(),
+            &["-", "--stdin-filename", name, "--format", "compact"],
+            Some(BAD.as_bytes().to_vec()),
+        )
+    };
+    let plain = run("docs/p.md");
+    assert_eq!(plain.code, 1);
+    assert_eq!(plain.stdout.lines().count(), 2, "{}", plain.stdout);
+    let legacy = run("legacy/p.md");
+    assert_eq!(legacy.code, 0, "{}", legacy.stderr);
+    assert_eq!(
+        legacy.stdout,
+        "legacy/p.md:5:5: warning t/closed: 「閉鎖しました」と記載されています\n"
+    );
+    let draft = run("drafts/p.md");
+    assert_eq!(draft.code, 0, "{}", draft.stderr);
+    assert!(draft.stdout.is_empty(), "{}", draft.stdout);
+    assert!(
+        draft
+            .stderr
+            .contains("drafts/p.md: excluded by the configuration; not checked"),
+        "{}",
+        draft.stderr
+    );
+}
+
+#[test]
+fn binary_or_huge_stdin_is_skipped_not_a_panic() {
+    let d = project();
+    let binary = check_with(
+        d.path(),
+        &["-", "--stdin-filename", "a.md", "--format", "compact"],
+        Some(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()),
+    );
+    assert_eq!(binary.code, 0, "{}", binary.stderr);
+    assert!(
+        binary
+            .stdout
+            .starts_with("a.md:1:1: info policylint/skipped: "),
+        "{}",
+        binary.stdout
+    );
+    assert!(!binary.stderr.contains("panicked"), "{}", binary.stderr);
+    // More than the cap: read up to it and no further (the writer sees a
+    // closed pipe), skipped like an oversized file.
+    let huge = vec![b'a'; 8 << 20];
+    let out = check_with(
+        d.path(),
+        &["-", "--max-file-size", "1000", "--format", "json"],
+        Some(huge),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = json(&out.stdout);
+    let reason = v["files"][0]["skipped"].as_str().unwrap();
+    assert!(reason.contains("1000 bytes"), "{reason}");
+    let strict = check_with(
+        d.path(),
+        &["-", "--max-file-size", "1000", "--fail-on-skip"],
+        Some(vec![b'a'; 2000]),
+    );
+    assert_eq!(strict.code, 3, "{}", strict.stderr);
+    // Empty standard input is an empty file.
+    let empty = check_with(d.path(), &["-", "--format", "json"], Some(Vec::new()));
+    assert_eq!(empty.code, 0, "{}", empty.stderr);
+    assert_eq!(json(&empty.stdout)["files"][0]["skipped"], "empty file");
+}
+
+#[test]
+fn stdin_is_alone_and_named_only_when_read() {
+    let d = project();
+    let out = check_with(d.path(), &["-", "docs"], Some(BAD.as_bytes().to_vec()));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("`-`"), "{}", out.stderr);
+    let out = check_in(d.path(), &["docs", "--stdin-filename", "a.md"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--stdin-filename"), "{}", out.stderr);
+}
