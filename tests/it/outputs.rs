@@ -500,3 +500,113 @@ fn stdin_is_alone_and_named_only_when_read() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("--stdin-filename"), "{}", out.stderr);
 }
+
+// ---- rules described in words (SARIF and explain) ----
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sarif_driver(lang: &str) -> serde_json::Value {
+    let out = crate::common::run(
+        root(),
+        &[
+            "check",
+            "fixtures/compliant",
+            "--format",
+            "sarif",
+            "--fail-level",
+            "never",
+            "--lang",
+            lang,
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    json(&out.stdout)["runs"][0]["tool"]["driver"].clone()
+}
+
+fn descriptor<'v>(driver: &'v serde_json::Value, id: &str) -> &'v serde_json::Value {
+    driver["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no descriptor {id}"))
+}
+
+#[test]
+fn sarif_describes_each_rule_in_words() {
+    for lang in ["ja", "en"] {
+        let driver = sarif_driver(lang);
+        assert_eq!(
+            driver["informationUri"], "https://github.com/policylint/policylint",
+            "{lang}"
+        );
+        for r in driver["rules"].as_array().unwrap() {
+            let Some(full) = r["fullDescription"]["text"].as_str() else {
+                continue;
+            };
+            // No template placeholder, and more than the title.
+            assert!(!full.contains('{'), "{lang} {}: {full}", r["id"]);
+            let title = r["shortDescription"]["text"].as_str().unwrap();
+            assert!(
+                full.starts_with(title) && full.len() > title.len() + 5,
+                "{full}"
+            );
+        }
+    }
+    let ja = sarif_driver("ja");
+    let joint = descriptor(&ja, "appi/joint-use")["fullDescription"]["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        joint.contains(
+            "必要な記載: 共同利用される個人データの項目、共同して利用する者の範囲、利用する者の利用目的、\
+             管理について責任を有する者（責任者の名称、責任者の住所、責任者の代表者の氏名）"
+        ),
+        "{joint}"
+    );
+    assert!(
+        joint.contains("根拠: 個人情報保護法 第27条第5項第3号"),
+        "{joint}"
+    );
+    let en = sarif_driver("en");
+    let joint = descriptor(&en, "appi/joint-use")["fullDescription"]["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        joint.starts_with(
+            "Joint use disclosures. Requires: the data items, the scope of joint users, \
+             the users' purposes, the person responsible (the controller's name, \
+             the controller's address, the controller's representative)."
+        ),
+        "{joint}"
+    );
+}
+
+#[test]
+fn explain_says_the_message_in_words() {
+    let out = crate::common::run(root(), &["rules", "--lang", "en"]);
+    let ids: Vec<String> = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains('/'))
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect();
+    assert!(ids.len() >= 20, "{}", out.stdout);
+    for id in &ids {
+        for lang in ["ja", "en"] {
+            let out = crate::common::run(root(), &["explain", id, "--lang", lang]);
+            assert_eq!(out.code, 0, "{id}: {}", out.stderr);
+            for placeholder in ["{missing}", "{found}", "{rule}"] {
+                assert!(
+                    !out.stdout.contains(placeholder),
+                    "{id} ({lang}) shows {placeholder}:\n{}",
+                    out.stdout
+                );
+            }
+        }
+    }
+}
