@@ -610,3 +610,169 @@ fn explain_says_the_message_in_words() {
         }
     }
 }
+
+// ---- the human report: long lines, labels on one span, several rules at one place ----
+
+/// Run `check --no-builtin --rules RULES DOC` with `rules` and `doc` written
+/// to a fresh folder; the human report (80 columns, no colour).
+fn human_with(rules: &str, doc: &str, lang: &str) -> String {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("x.rules"), rules).unwrap();
+    std::fs::write(d.path().join("p.txt"), doc).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_policylint"))
+        .current_dir(d.path())
+        .env("NO_COLOR", "1")
+        .args([
+            "check",
+            "--no-builtin",
+            "--rules",
+            "x.rules",
+            "p.txt",
+            "--fail-level",
+            "never",
+            "--lang",
+            lang,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Columns a line takes on a terminal (wide characters count two).
+fn columns(line: &str) -> usize {
+    line.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0x303E
+            | 0x3041..=0x33FF
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+const PAIR: &str = r#"
+rule x/pair {
+  title "Pair"
+  severity error
+  anchor scope
+  require all {
+    a = "甲社" as "甲社" / "A"
+    b = "乙社" as "乙社" / "B"
+    c = "丙社" as "丙社" / "C"
+  }
+  message.ja "{missing}の記載がありません"
+  message.en "No {missing}"
+}
+"#;
+
+#[test]
+fn a_snippet_over_a_short_and_a_very_long_line_is_cut() {
+    let doc = format!(
+        "甲社について。\n{}乙社にも提供します。{}\n",
+        "当社は情報を取り扱います。".repeat(18),
+        "以上のとおりです。".repeat(20)
+    );
+    let out = human_with(PAIR, &doc, "ja");
+    let widest = out.lines().map(columns).max().unwrap();
+    assert!(widest <= 120, "{widest} columns:\n{out}");
+    // Both found parts are still shown, each where it is.
+    assert!(
+        out.contains("甲社はここ") && out.contains("乙社はここ"),
+        "{out}"
+    );
+    assert!(out.contains("[p.txt:1:1]"), "{out}");
+    insta::assert_snapshot!("human_long_line", out);
+}
+
+#[test]
+fn a_long_span_on_a_long_line_shows_its_two_ends() {
+    let rules = r#"
+rule x/long {
+  title "Long"
+  severity warning
+  forbid /禁止[^。]*。/
+  message.ja "禁止の文があります"
+  message.en "A forbidden sentence"
+}
+"#;
+    let doc = format!(
+        "{}禁止{}。{}\n",
+        "前置きの文です。".repeat(20),
+        "とても長い文の途中".repeat(30),
+        "後の文です。".repeat(20)
+    );
+    let out = human_with(rules, &doc, "en");
+    let widest = out.lines().map(columns).max().unwrap();
+    assert!(widest <= 120, "{widest} columns:\n{out}");
+    let col = doc[..doc.find("禁止").unwrap()].chars().count() + 1;
+    assert!(out.contains(&format!("[p.txt:1:{col}]")), "{out}");
+    insta::assert_snapshot!("human_long_span", out);
+}
+
+const WHERE: &str = r#"
+rule x/where {
+  title "Where"
+  severity warning
+  anchor scope
+  require all {
+    name = /株式会社[^\s　]{1,10}/ as "名称" / "the name"
+    rep = "代表取締役" as "代表者" / "the representative"
+  }
+  message.ja "{missing}がありません"
+  message.en "No {missing}"
+}
+"#;
+
+#[test]
+fn a_label_on_the_primary_span_is_said_with_it() {
+    let out = human_with(
+        WHERE,
+        "株式会社テスト商事\n\n個人情報を取り扱います。\n",
+        "ja",
+    );
+    // One underline for the one span, and both texts on it.
+    assert!(out.contains("代表者がありません／名称はここ"), "{out}");
+    assert!(!out.contains("┬─┬") && !out.contains("┬┬"), "{out}");
+    insta::assert_snapshot!("human_same_span", out);
+}
+
+#[test]
+fn several_rules_at_one_place_are_one_block() {
+    let rules = format!(
+        "{WHERE}\n{}",
+        r#"
+rule x/dated {
+  title "Dated"
+  severity info
+  anchor scope
+  require all {
+    date = /[0-9]{4}年/ as "日付" / "a date"
+  }
+  message.ja "{missing}がありません"
+  message.en "No {missing}"
+  help.ja "制定日を書いてください。"
+  help.en "Give the date."
+}
+"#
+    );
+    let doc = "株式会社テスト商事\n\n個人情報を取り扱います。\n";
+    for lang in ["ja", "en"] {
+        let out = human_with(&rules, doc, lang);
+        // One snippet: the source line is shown once.
+        assert_eq!(out.matches("1 │ 株式会社テスト商事").count(), 1, "{out}");
+        assert!(out.contains("x/where") && out.contains("x/dated"), "{out}");
+        insta::assert_snapshot!(format!("human_grouped_{lang}"), out);
+    }
+}
