@@ -221,7 +221,7 @@ fn block(doc: &Document, path: &str, group: &[&Diag], texts: &Texts<'_>) -> Huma
 }
 
 /// The help of a block: each finding's lines, each line once; under each
-/// rule's id when the block holds several rules.
+/// rule's id (`[appi/x]`) when the block holds several rules.
 fn help(group: &[&Diag], said: &[Said], rules: &[&str], texts: &Texts<'_>) -> Option<String> {
     let mut lines: Vec<String> = Vec::new();
     for rule in rules {
@@ -234,12 +234,11 @@ fn help(group: &[&Diag], said: &[Said], rules: &[&str], texts: &Texts<'_>) -> Op
                 }
             }
         }
+        // Not indented: miette wraps a long help line flush with the others.
         if rules.len() > 1 && !own.is_empty() {
-            lines.push(format!("{rule}:"));
-            lines.extend(own.into_iter().map(|l| format!("  {l}")));
-        } else {
-            lines.extend(own);
+            lines.push(format!("[{rule}]"));
         }
+        lines.extend(own);
     }
     (!lines.is_empty()).then(|| lines.join("\n"))
 }

@@ -75,8 +75,22 @@ fn char_cols(c: char) -> usize {
     }
 }
 
+#[cfg(test)]
 fn cols(s: &str) -> usize {
     s.chars().map(char_cols).sum()
+}
+
+/// Whether `s` takes more than `n` columns; reads no further than needed
+/// (a line may be megabytes long).
+fn wider_than(s: &str, n: usize) -> bool {
+    let mut w = 0;
+    for c in s.chars() {
+        w += char_cols(c);
+        if w > n {
+            return true;
+        }
+    }
+    false
 }
 
 /// The offset `n` columns before `from`, not before `floor`.
@@ -131,13 +145,13 @@ fn advance(
 /// its two ends), runs close together merged; the line's start when no
 /// span is on it.
 fn runs(text: &str, ls: usize, le: usize, spans: &[std::ops::Range<usize>]) -> Vec<(usize, usize)> {
-    if cols(&text[ls..le]) <= SHORT_LINE_COLS {
+    if !wider_than(&text[ls..le], SHORT_LINE_COLS) {
         return vec![(ls, le)];
     }
     let mut runs = Vec::new();
     for r in spans.iter().filter(|r| r.start <= le && r.end >= ls) {
         let (a, b) = (r.start.max(ls), r.end.min(le).max(r.start.max(ls)));
-        if cols(&text[a..b]) > 2 * SPAN_END_COLS + MERGE_GAP_COLS {
+        if wider_than(&text[a..b], 2 * SPAN_END_COLS + MERGE_GAP_COLS) {
             runs.push((
                 back_cols(text, a, CONTEXT_COLS, ls),
                 fwd_cols(text, a, SPAN_END_COLS, le),
@@ -160,7 +174,7 @@ fn runs(text: &str, ls: usize, le: usize, spans: &[std::ops::Range<usize>]) -> V
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(runs.len());
     for (a, b) in runs {
         match merged.last_mut() {
-            Some(last) if a <= last.1 || cols(&text[last.1..a]) < MERGE_GAP_COLS => {
+            Some(last) if a <= last.1 || !wider_than(&text[last.1..a], MERGE_GAP_COLS - 1) => {
                 last.1 = last.1.max(b);
             }
             _ => merged.push((a, b)),
