@@ -27,10 +27,15 @@ use policylint::text::escape_controls;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub(crate) enum OutFormat {
+    /// Each finding with its source snippet.
     Human,
+    /// The JSON report (docs/json.md).
     Json,
+    /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// GitHub Actions workflow commands: annotations.
     Github,
+    /// A table of findings, then the counts (a job summary).
     Markdown,
     /// One line per finding: `path:line:column: severity rule: message`.
     Compact,
@@ -311,6 +316,13 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         .chain(args.write_baseline.as_deref())
     {
         guard_output(&mut items, &input, out)?;
+        // Standard input's name may be a file: the document, not a report.
+        if stdin.as_deref().is_some_and(|name| same_path(name, out)) {
+            return Err(Error::Usage(format!(
+                "error: {} is the name of the document being checked; write the report elsewhere\n",
+                escape_controls(&out.display().to_string())
+            )));
+        }
     }
     let bar = (std::io::stderr().is_terminal() && items.len() > 200).then(|| {
         let b = indicatif::ProgressBar::new(items.len() as u64);

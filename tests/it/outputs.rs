@@ -499,6 +499,28 @@ fn stdin_is_alone_and_named_only_when_read() {
     let out = check_in(d.path(), &["docs", "--stdin-filename", "a.md"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("--stdin-filename"), "{}", out.stderr);
+    // A report is never written over the file standard input is named after.
+    let out = check_with(
+        d.path(),
+        &[
+            "-",
+            "--stdin-filename",
+            "docs/good.md",
+            "--output",
+            "json=./docs/good.md",
+        ],
+        Some(BAD.as_bytes().to_vec()),
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("document being checked"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("docs/good.md")).unwrap(),
+        GOOD
+    );
 }
 
 // ---- rules described in words (SARIF and explain) ----
