@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use policylint::document::Document;
+use policylint::pattern::Plan;
 use policylint::rules::Loader;
 use std::time::{Duration, Instant};
 fn main() {
@@ -80,6 +81,26 @@ fn main() {
         .filter(|&i| set.patterns.plan(i as u32).is_some())
         .collect();
     v.sort_by_key(|&i| std::cmp::Reverse(cost[i]));
+    // The automaton's busiest literals: every hit of every literal is
+    // reported and stored, however rare the rule that wants it.
+    let mut lits: std::collections::BTreeMap<String, usize> = set
+        .patterns
+        .automaton_literals()
+        .iter()
+        .map(|l| (l.clone(), 0))
+        .collect();
+    for d in &docs {
+        for (l, c) in lits.iter_mut() {
+            *c += d.norm.text.matches(l.as_str()).count();
+        }
+    }
+    let mut lv: Vec<_> = lits.into_iter().collect();
+    lv.sort_by_key(|(_, c)| std::cmp::Reverse(*c));
+    let hits: usize = lv.iter().map(|(_, c)| c).sum();
+    println!("{} automaton literals, {hits} hits; the busiest:", lv.len());
+    for (l, c) in lv.iter().take(20) {
+        println!("{c:>9} {l:?}");
+    }
     println!(
         "ac {:?} regex total {:?} ({} regexes)",
         ac,
@@ -88,10 +109,7 @@ fn main() {
     );
     for i in v.iter().take(25) {
         let d = set.patterns.describe(*i as u32);
-        let full = matches!(
-            set.patterns.plan(*i as u32),
-            Some(policylint::pattern::Plan::Full)
-        );
+        let full = matches!(set.patterns.plan(*i as u32), Some(Plan::Full));
         println!(
             "{:>8.1}ms {:>7} {} {:.70}",
             cost[*i].as_secs_f64() * 1e3,

@@ -13,16 +13,17 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
-use super::config::{Config, ConfigError, FailLevel};
+use super::config::{Config, ConfigError, FailLevel, by_position};
+use super::paths;
 use super::ruleargs::{LangArg, render_errors};
 use super::stderr_color;
 use crate::{Error, Outcome};
 use policylint::engine::baseline::{Baseline, Entry};
-use policylint::engine::{Checked, Engine, Printer, Settings, Totals, entry, valid_file_timeout};
+use policylint::engine::{Checked, Engine, Printer, Totals, entry, valid_file_timeout};
 use policylint::report::{Format, Printed, Report, ReportWriter, human};
 use policylint::rules::{Lang, Loader, Severity};
-use policylint::source::walk::WalkItem;
-use policylint::source::{display_path, read_stream};
+use policylint::source::read_stream;
+use policylint::source::walk::{Excluded, Filter, WalkItem};
 use policylint::text::escape_controls;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -121,6 +122,10 @@ pub(crate) struct CheckArgs {
     /// Configuration file (default: policylint.toml here or in a parent directory).
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Do not apply the configuration's `exclude` globs: check the files
+    /// named even if they are excluded, and walk excluded folders.
+    #[arg(long)]
+    no_exclude: bool,
     /// Add a local rule pack: a rule file or a directory of *.rules files (repeatable).
     #[arg(long = "rules", value_name = "PATH")]
     rules: Vec<PathBuf>,
@@ -211,25 +216,40 @@ fn config_errors(errs: &[ConfigError]) -> String {
             out.push_str(&format!("error: {e}\n"));
         }
     }
+    // All of them are here: the count says so.
+    if errs.len() > 1 {
+        out.push_str(&format!("{} errors in the configuration\n", errs.len()));
+    }
     out
 }
 
-/// The configuration given, else the one found here or above, else none.
-pub(crate) fn load_config(given: Option<&Path>) -> Result<Config, Error> {
+/// The configuration given, else the one found here or above, else none;
+/// with every error found in it that needs no rules.
+pub(crate) fn find_config(given: Option<&Path>) -> (Config, Vec<ConfigError>) {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     // A config found here is shown relative to here.
     let config_path = given.map(Path::to_path_buf).or_else(|| {
         Config::discover(&cwd).map(|p| p.strip_prefix(&cwd).map(PathBuf::from).unwrap_or(p))
     });
     match &config_path {
-        Some(p) => Config::load(p).map_err(|errs| Error::Usage(config_errors(&errs))),
-        None => Ok(Config::default()),
+        Some(p) => Config::load(p),
+        None => (Config::default(), Vec::new()),
+    }
+}
+
+/// The configuration, as [`find_config`], for a command that loads no rules.
+pub(crate) fn load_config(given: Option<&Path>) -> Result<Config, Error> {
+    match find_config(given) {
+        (c, errs) if errs.is_empty() => Ok(c),
+        (_, errs) => Err(Error::Usage(config_errors(&errs))),
     }
 }
 
 pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     let started = Instant::now();
-    let mut config = load_config(args.config.as_deref())?;
+    // The configuration's errors are reported once the rules are loaded,
+    // with its unknown rule ids: all in one run, in the order of the file.
+    let (mut config, mut config_errs) = find_config(args.config.as_deref());
     let settings = &mut config.settings;
     if let Some(m) = args.max_file_size {
         settings.max_file_size = m;
@@ -240,6 +260,9 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     if let Some(t) = args.file_timeout {
         settings.file_timeout = t;
     }
+    paths::apply_args(settings, args.no_exclude);
+    let usage =
+        |errs: &[ConfigError], more: String| Error::Usage(format!("{}{more}", config_errors(errs)));
     // Packs reach their own folder and the project (the working directory).
     let mut loader = Loader::new().with_project(Path::new("."));
     if config.builtin && !args.no_builtin {
@@ -248,20 +271,20 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     for p in config.packs.iter().chain(&args.rules) {
         loader
             .add_path(p)
-            .map_err(|e| Error::Usage(format!("error: {e}\n")))?;
+            .map_err(|e| usage(&config_errs, format!("error: {e}\n")))?;
     }
     let set = loader
         .compile()
-        .map_err(|errs| Error::Usage(render_errors(&errs, stderr_color())))?;
+        .map_err(|errs| usage(&config_errs, render_errors(&errs, stderr_color())))?;
+    config_errs.extend(config.check_rule_ids(&set));
+    if !config_errs.is_empty() {
+        return Err(usage(&by_position(config_errs), String::new()));
+    }
     if set.rules.is_empty() {
         return Err(Error::Usage(
             "error: no rules loaded: the built-in packs are off or empty; add a pack with --rules PATH\n"
                 .into(),
         ));
-    }
-    let unknown = config.check_rule_ids(&set);
-    if !unknown.is_empty() {
-        return Err(Error::Usage(config_errors(&unknown)));
     }
     let lang = args
         .lang
@@ -292,22 +315,33 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     if let Some(b) = &baseline {
         engine = engine.with_baseline(b);
     }
-    let stdin_excluded = stdin
-        .as_ref()
-        .is_some_and(|name| excluded(&config.settings, name));
-    if let (Some(name), true) = (&stdin, stdin_excluded) {
-        // As a named file the config excludes: the reports are written,
-        // empty, and a note says why.
-        eprintln!(
-            "note: {}: excluded by the configuration; not checked",
-            escape_controls(&display_path(name))
-        );
-    }
-    let read_stdin = stdin.as_ref().filter(|_| !stdin_excluded);
-    let (mut items, input) = match &stdin {
-        Some(name) => (Vec::new(), vec![name.clone()]),
-        None => (engine.files(&paths), paths.clone()),
+    let (mut items, input, excluded) = match &stdin {
+        Some(name) => {
+            // Standard input goes by its name, as a named file: left out
+            // when the configuration excludes that name.
+            let s = &config.settings;
+            let excluded: Vec<Excluded> = Filter::new(&s.base_dir, &s.include, &s.exclude)
+                .ok()
+                .and_then(|f| f.excluded(name, false))
+                .map(|glob| Excluded {
+                    path: name.clone(),
+                    glob,
+                })
+                .into_iter()
+                .collect();
+            (Vec::new(), vec![name.clone()], excluded)
+        }
+        None => {
+            let walked = engine.walk(&paths);
+            (walked.items, paths.clone(), walked.excluded)
+        }
     };
+    eprint!(
+        "{}",
+        paths::excluded_notes(&excluded, config.path.as_deref(), lang)
+    );
+    // An excluded standard input is not read; the reports are written, empty.
+    let read_stdin = stdin.as_ref().filter(|_| excluded.is_empty());
     // What this run writes is never read as a policy, and never written
     // over one.
     for out in outputs
@@ -436,12 +470,16 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         return Ok(Outcome::Clean);
     }
     write_baseline(args, entries)?;
-    let texts = reports.first().map(Report::texts);
-    if let Some(texts) = texts {
+    if let Some(report) = reports.first() {
         eprintln!(
             "{}",
-            texts.summary(&totals, started.elapsed().as_secs_f64())
+            report
+                .texts()
+                .summary(&totals, started.elapsed().as_secs_f64())
         );
+    }
+    if totals.files == 0 {
+        eprint!("{}", paths::nothing_checked(excluded.len(), lang));
     }
     // Not read is never compliant: an input error fails the run with its
     // own code, whatever the findings (and so does a skip, when asked).
@@ -583,29 +621,6 @@ fn stdin_name(args: &CheckArgs) -> Result<Option<PathBuf>, Error> {
         )),
         (false, None) => Ok(None),
     }
-}
-
-/// Whether the configuration's `exclude` globs leave out a document named
-/// `name` (standard input, by its `--stdin-filename`), as a walk would: the
-/// globs are gitignore patterns relative to the configuration's folder.
-fn excluded(settings: &Settings, name: &Path) -> bool {
-    if settings.exclude.is_empty() {
-        return false;
-    }
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let cwd = cwd.canonicalize().unwrap_or(cwd);
-    let base = cwd.join(&settings.base_dir);
-    let base = base.canonicalize().unwrap_or(base);
-    // The name need not exist: it is placed lexically.
-    let abs = cwd.join(name);
-    let rel = abs.strip_prefix(&base).unwrap_or(name);
-    let mut ob = ignore::overrides::OverrideBuilder::new(&base);
-    for g in &settings.exclude {
-        // A bad glob is reported by the walk of a directory; here it
-        // excludes nothing.
-        let _ = ob.add(&format!("!{g}"));
-    }
-    ob.build().is_ok_and(|o| o.matched(rel, false).is_ignore())
 }
 
 /// One report being written, or given up on after a write error.

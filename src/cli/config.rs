@@ -15,7 +15,7 @@ use toml::Spanned;
 use policylint::document::Facet;
 use policylint::engine::{Override, RuleSetting, Settings, valid_file_timeout};
 use policylint::rules::{Lang, RuleSet, Severity};
-use policylint::text::CharSource;
+use policylint::text::{CharSource, nearest};
 
 pub(crate) const FILE_NAME: &str = "policylint.toml";
 
@@ -35,8 +35,52 @@ fn key_line(text: &str, span: &std::ops::Range<usize>) -> Option<std::ops::Range
         .then_some(start..end)
 }
 
+/// The table whose header holds `span` (`[name]` or `[[name]]`), up to the
+/// next header: a table with an unknown name is set aside whole.
+fn table_block(text: &str, span: &std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+    let start = text.get(..span.start)?.rfind('\n').map_or(0, |i| i + 1);
+    let head_end = text
+        .get(span.start..)?
+        .find('\n')
+        .map_or(text.len(), |i| span.start + i);
+    if !text[start..head_end].trim_start().starts_with('[') {
+        return None;
+    }
+    let mut end = head_end;
+    while end < text.len() {
+        let next = text[end + 1..]
+            .find('\n')
+            .map_or(text.len(), |i| end + 1 + i);
+        if text[end + 1..next].trim_start().starts_with('[') {
+            break;
+        }
+        end = next;
+    }
+    Some(start..end)
+}
+
+/// The field and the expected ones of serde's "unknown field `x`, expected
+/// one of `a`, `b`" (or "expected `a`").
+fn unknown_field(msg: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = msg.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let expected = rest.split('`').skip(1).step_by(2).collect();
+    Some((field, expected))
+}
+
+/// "did you mean `x`?" when `word` is a typo of one of `known`, else `or`.
+fn did_you_mean<'a>(
+    word: &str,
+    known: impl IntoIterator<Item = &'a str>,
+    or: Option<String>,
+) -> Option<String> {
+    nearest(word, known)
+        .map(|n| format!("did you mean `{n}`?"))
+        .or(or)
+}
+
 /// Errors in the order of the file.
-fn by_position(mut errors: Vec<ConfigError>) -> Vec<ConfigError> {
+pub(crate) fn by_position(mut errors: Vec<ConfigError>) -> Vec<ConfigError> {
     errors.sort_by_key(|e| e.span.as_ref().map_or(0, |s| s.start));
     errors
 }
@@ -81,7 +125,11 @@ pub(crate) struct Config {
     pub(crate) settings: Settings,
     /// Rule ids as written, with their spans, to check against loaded rules.
     rule_refs: Vec<(String, std::ops::Range<usize>)>,
-    source: Option<Arc<String>>,
+    /// `packs` or `builtin` was in error: which rules would be loaded is
+    /// not known, so rule ids are not checked.
+    packs_unknown: bool,
+    /// The file's name as shown, and its text.
+    source: Option<(String, Arc<String>)>,
 }
 
 impl Default for Config {
@@ -94,6 +142,7 @@ impl Default for Config {
             packs: Vec::new(),
             settings: Settings::default(),
             rule_refs: Vec::new(),
+            packs_unknown: false,
             source: None,
         }
     }
@@ -114,12 +163,15 @@ struct RawConfig {
     rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     /// Context facets for every file: `operator = "juridical"`.
     context: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
-    overrides: Option<Vec<RawOverride>>,
+    overrides: Option<Vec<Spanned<RawOverride>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawOverride {
+    /// Checked after reading, so that a block without it is one more
+    /// located error rather than the end of reading.
+    #[serde(default)]
     paths: Vec<Spanned<String>>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
@@ -199,26 +251,38 @@ impl Builder<'_> {
         for (k, v) in table {
             let Some(f) = Facet::parse(k.get_ref()) else {
                 let names: Vec<&str> = Facet::ALL.iter().map(|f| f.name()).collect();
+                let help = did_you_mean(
+                    k.get_ref(),
+                    names.iter().copied(),
+                    Some(format!("the facets are {}", names.join(", "))),
+                );
                 self.err(
                     k.span(),
                     format!("`{}` is not a context facet", k.get_ref()),
                     "not a facet",
-                    Some(format!("the facets are {}", names.join(", "))),
+                    help,
                 );
                 continue;
             };
             match f.value(v.get_ref()) {
                 Some(val) => out.push((f, val)),
-                None => self.err(
-                    v.span(),
-                    format!("`{}` is not a value of `{}`", v.get_ref(), f.name()),
-                    "not a value of this facet",
-                    Some(format!(
-                        "`{}` is one of: {}",
-                        f.name(),
-                        f.values().join(", ")
-                    )),
-                ),
+                None => {
+                    let help = did_you_mean(
+                        v.get_ref(),
+                        f.values().iter().copied(),
+                        Some(format!(
+                            "`{}` is one of: {}",
+                            f.name(),
+                            f.values().join(", ")
+                        )),
+                    );
+                    self.err(
+                        v.span(),
+                        format!("`{}` is not a value of `{}`", v.get_ref(), f.name()),
+                        "not a value of this facet",
+                        help,
+                    )
+                }
             }
         }
         out
@@ -230,14 +294,19 @@ impl Builder<'_> {
             s => match Severity::parse(s) {
                 Some(sev) => Some(RuleSetting::Severity(sev)),
                 None => {
-                    self.err(
-                        v.span(),
-                        format!("`{s}` is not a rule setting"),
-                        "expected \"off\", \"error\", \"warning\" or \"info\"",
+                    let help = did_you_mean(
+                        s,
+                        ["off", "error", "warning", "info"],
                         Some(
                             "a rule is set to \"off\" or to the severity it should report at"
                                 .into(),
                         ),
+                    );
+                    self.err(
+                        v.span(),
+                        format!("`{s}` is not a rule setting"),
+                        "expected \"off\", \"error\", \"warning\" or \"info\"",
+                        help,
                     );
                     None
                 }
@@ -260,71 +329,40 @@ impl Config {
         None
     }
 
-    /// Load and check a configuration file.
-    pub(crate) fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
-        let text = policylint::source::read_text(path, MAX_CONFIG).map_err(|message| {
-            vec![ConfigError {
-                message,
-                label: String::new(),
-                help: None,
-                span: None,
-                source: None,
-            }]
-        })?;
+    /// Load a configuration file: what could be read of it, and every error
+    /// found without the rules (see [`Config::check_rule_ids`] for those).
+    /// An unreadable file is one error and the default configuration.
+    pub(crate) fn load(path: &Path) -> (Config, Vec<ConfigError>) {
+        let text = match policylint::source::read_text(path, MAX_CONFIG) {
+            Ok(t) => t,
+            Err(message) => {
+                let e = ConfigError {
+                    message,
+                    label: String::new(),
+                    help: None,
+                    span: None,
+                    source: None,
+                };
+                return (Config::default(), vec![e]);
+            }
+        };
         let dir = path
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
-        let mut c = Config::parse(&path.display().to_string(), text, &dir)?;
+        let (mut c, errors) = Config::parse(&path.display().to_string(), text, &dir);
         c.path = Some(path.to_path_buf());
-        Ok(c)
+        (c, errors)
     }
 
-    /// Check configuration text; `dir` is where relative paths start.
-    pub(crate) fn parse(name: &str, text: String, dir: &Path) -> Result<Config, Vec<ConfigError>> {
+    /// Check configuration text, `dir` being where relative paths start:
+    /// what could be read, and every error, in the order of the file.
+    pub(crate) fn parse(name: &str, text: String, dir: &Path) -> (Config, Vec<ConfigError>) {
         let text = Arc::new(text);
         let mut b = Builder {
             name,
             text: text.clone(),
             errors: Vec::new(),
-        };
-        // Each error at once: a key with a wrong type or name is reported and
-        // its line set aside (blanked, so that offsets stay), then the rest
-        // is read again. A syntax error, or one that is not on a single
-        // key's line, ends it.
-        let mut work = text.as_str().to_string();
-        let mut raw = None;
-        for _ in 0..MAX_CONFIG_ERRORS {
-            match toml::from_str::<RawConfig>(&work) {
-                Ok(r) => {
-                    raw = Some(r);
-                    break;
-                }
-                Err(e) => {
-                    let span = e.span().unwrap_or(0..0);
-                    let msg = e.message().to_string();
-                    let unknown = msg.starts_with("unknown field");
-                    let help = unknown.then(|| {
-                        "the keys policylint.toml accepts are listed in the README (Configuration)"
-                            .to_string()
-                    });
-                    let label = if unknown {
-                        "not a policylint.toml key"
-                    } else {
-                        "here"
-                    };
-                    b.err(span.clone(), msg.clone(), label, help);
-                    match key_line(&work, &span) {
-                        Some(line) if unknown || msg.starts_with("invalid") => {
-                            work.replace_range(line.clone(), &" ".repeat(line.len()));
-                        }
-                        _ => break,
-                    }
-                }
-            }
-        }
-        let Some(raw) = raw else {
-            return Err(by_position(b.errors));
         };
         let mut c = Config {
             settings: Settings {
@@ -338,31 +376,102 @@ impl Config {
                 },
                 ..Settings::default()
             },
-            source: Some(text.clone()),
+            source: Some((name.to_string(), text.clone())),
             ..Config::default()
+        };
+        // Each error at once: a key with a wrong type or name is reported and
+        // its line (a table with an unknown name: the whole table) set aside,
+        // blanked so that offsets stay, then the rest is read again. A
+        // syntax error, or one that is not on a single key's line, ends it.
+        let mut work = text.as_str().to_string();
+        let mut raw = None;
+        for _ in 0..MAX_CONFIG_ERRORS {
+            match toml::from_str::<RawConfig>(&work) {
+                Ok(r) => {
+                    raw = Some(r);
+                    break;
+                }
+                Err(e) => {
+                    let span = e.span().unwrap_or(0..0);
+                    let msg = e.message().to_string();
+                    let unknown = unknown_field(&msg);
+                    let (message, label, help) = match &unknown {
+                        Some((field, expected)) => (
+                            // The top level's keys include `fail-level`.
+                            if expected.contains(&"fail-level") {
+                                format!("`{field}` is not a policylint.toml key")
+                            } else {
+                                format!("`{field}` is not a key of this table")
+                            },
+                            "unknown key",
+                            did_you_mean(
+                                field,
+                                expected.iter().copied(),
+                                Some(format!("the keys here are {}", expected.join(", "))),
+                            ),
+                        ),
+                        None => (msg.clone(), "here", None),
+                    };
+                    let line = key_line(&work, &span);
+                    // The key a bad value belongs to, named in the message.
+                    let key = line
+                        .as_ref()
+                        .and_then(|l| work[l.clone()].split('=').next())
+                        .map(|k| k.trim().trim_matches('"').to_string())
+                        .unwrap_or_default();
+                    let message = if unknown.is_none() && !key.is_empty() {
+                        format!("`{key}`: {message}")
+                    } else {
+                        message
+                    };
+                    b.err(span.clone(), message, label, help);
+                    let aside = match line {
+                        Some(line) if unknown.is_some() || msg.starts_with("invalid") => Some(line),
+                        None if unknown.is_some() => table_block(&work, &span),
+                        _ => None,
+                    };
+                    let Some(aside) = aside else { break };
+                    if key == "packs" || key == "builtin" {
+                        c.packs_unknown = true;
+                    }
+                    work.replace_range(aside.clone(), &" ".repeat(aside.len()));
+                }
+            }
+        }
+        let Some(raw) = raw else {
+            // Nothing could be read: which rules the file would load is not
+            // known either.
+            c.packs_unknown = true;
+            return (c, by_position(b.errors));
         };
         if let Some(l) = &raw.lang {
             c.lang = Lang::parse(l.get_ref());
             if c.lang.is_none() {
+                let help = did_you_mean(l.get_ref(), ["ja", "en"], None);
                 b.err(
                     l.span(),
                     format!("`{}` is not a language", l.get_ref()),
                     "expected \"ja\" or \"en\"",
-                    None,
+                    help,
                 );
             }
         }
         if let Some(f) = &raw.fail_level {
             c.fail_level = FailLevel::parse(f.get_ref());
             if c.fail_level.is_none() {
-                b.err(
-                    f.span(),
-                    format!("`{}` is not a fail level", f.get_ref()),
-                    "expected \"error\", \"warning\", \"info\" or \"never\"",
+                let help = did_you_mean(
+                    f.get_ref(),
+                    ["error", "warning", "info", "never"],
                     Some(
                         "findings at or above the fail level make `policylint check` exit with 1"
                             .into(),
                     ),
+                );
+                b.err(
+                    f.span(),
+                    format!("`{}` is not a fail level", f.get_ref()),
+                    "expected \"error\", \"warning\", \"info\" or \"never\"",
+                    help,
                 );
             }
         }
@@ -420,6 +529,21 @@ impl Config {
             c.settings.context = b.context(t);
         }
         for o in raw.overrides.iter().flatten() {
+            let span = o.span();
+            let o = o.get_ref();
+            if o.paths.is_empty() {
+                // The header line: where the block starts.
+                let head = text
+                    .get(span.clone())
+                    .and_then(|t| t.find('\n'))
+                    .map_or(span.clone(), |n| span.start..span.start + n);
+                b.err(
+                    head,
+                    "an `[[overrides]]` block without `paths`".into(),
+                    "this block",
+                    Some("add `paths = [\"GLOB\", …]`: the files it applies to".into()),
+                );
+            }
             let mut gs = GlobSetBuilder::new();
             for p in &o.paths {
                 match Glob::new(p.get_ref()) {
@@ -451,41 +575,26 @@ impl Config {
                 Err(e) => b.err(0..0, format!("invalid globs: {e}"), "", None),
             }
         }
-        if b.errors.is_empty() {
-            Ok(c)
-        } else {
-            Err(by_position(b.errors))
-        }
+        (c, by_position(b.errors))
     }
 
-    /// Rule ids in the file that no loaded rule has.
+    /// Rule ids in the file that no loaded rule has (none are checked when
+    /// the file's `packs` or `builtin` could not be read).
     pub(crate) fn check_rule_ids(&self, set: &RuleSet) -> Vec<ConfigError> {
-        let (Some(text), Some(path)) = (&self.source, &self.path) else {
+        let Some((name, text)) = &self.source else {
             return Vec::new();
         };
-        let name = path.display().to_string();
+        if self.packs_unknown {
+            return Vec::new();
+        }
         let mut b = Builder {
-            name: &name,
+            name,
             text: text.clone(),
             errors: Vec::new(),
         };
         for (id, span) in &self.rule_refs {
             if set.rule(id).is_none() {
-                let mut ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
-                ids.sort();
-                // The nearest id by edit distance (a typo), else one with the
-                // same name in another pack.
-                let near = ids
-                    .iter()
-                    .map(|r| (strsim::levenshtein(id, r), *r))
-                    .filter(|(d, _)| *d <= 3)
-                    .min()
-                    .map(|(_, r)| r)
-                    .or_else(|| {
-                        let name = id.rsplit('/').next().unwrap_or(id);
-                        ids.iter().copied().find(|r| r.ends_with(name))
-                    });
-                let help = match near {
+                let help = match set.suggest(id) {
                     Some(n) => format!("did you mean `{n}`?"),
                     None => "run `policylint rules` to see the loaded rules".to_string(),
                 };

@@ -6,6 +6,7 @@ mod check;
 mod config;
 mod init;
 mod outline;
+mod paths;
 mod ruleargs;
 mod rules_cmd;
 mod test_cmd;

@@ -46,10 +46,14 @@ pub(crate) fn explain(args: &ExplainArgs) -> Result<Outcome, Error> {
     let set = load_with_builtin(&args.rules, stderr_color()).map_err(Error::Usage)?;
     let Some(rule) = set.rule(&args.id) else {
         let mut msg = format!("error: no rule `{}`", args.id);
-        let mut ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
-        ids.sort();
-        if !ids.is_empty() {
-            let _ = write!(msg, "; loaded rules: {}", ids.join(", "));
+        if let Some(near) = set.suggest(&args.id) {
+            let _ = write!(msg, "; did you mean `{near}`?");
+        } else {
+            let mut ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
+            ids.sort();
+            if !ids.is_empty() {
+                let _ = write!(msg, "; loaded rules: {}", ids.join(", "));
+            }
         }
         msg.push('\n');
         return Err(Error::Usage(msg));

@@ -32,6 +32,8 @@ pub struct Directive {
     pub kind: DirectiveKind,
     /// Rule ids; empty means every rule.
     pub rules: Vec<String>,
+    /// Where each rule id is written, in the decoded text.
+    pub rule_spans: Vec<Range<usize>>,
     pub reason: Option<String>,
     /// 1-based line of the directive.
     pub line: usize,
@@ -55,6 +57,8 @@ const PREFIX: &str = "policylint-";
 struct Parsed {
     kind: DirectiveKind,
     rules: Vec<String>,
+    /// Byte range of each rule id within the line.
+    rule_ranges: Vec<Range<usize>>,
     reason: Option<String>,
     /// Byte range within the line.
     range: Range<usize>,
@@ -118,14 +122,23 @@ fn parse_line(line: &str, markup: bool) -> Option<Parsed> {
         ),
         None => (rest, None),
     };
-    let rules = ids
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
+    // `ids` is a slice of `line` (from its start): its address tells where
+    // it is written in the line.
+    let ids_at = ids.as_ptr() as usize - line.as_ptr() as usize;
+    let mut rules = Vec::new();
+    let mut rule_ranges = Vec::new();
+    let mut from = 0;
+    for id in ids.split(|c: char| c == ',' || c.is_whitespace()) {
+        if !id.is_empty() {
+            rule_ranges.push(ids_at + from..ids_at + from + id.len());
+            rules.push(id.to_string());
+        }
+        from += id.len() + 1;
+    }
     Some(Parsed {
         kind,
         rules,
+        rule_ranges,
         reason,
         range: at..end,
     })
@@ -241,6 +254,7 @@ pub(crate) fn parse(text: &str, format: Format) -> Vec<Directive> {
         let Some(Parsed {
             kind,
             rules,
+            rule_ranges,
             reason,
             range: r,
         }) = parse_line(line, markup)
@@ -257,6 +271,10 @@ pub(crate) fn parse(text: &str, format: Format) -> Vec<Directive> {
         out.push(Directive {
             kind,
             rules,
+            rule_spans: rule_ranges
+                .into_iter()
+                .map(|x| off + x.start..off + x.end)
+                .collect(),
             reason,
             line: line_no,
             span: off + r.start..off + r.end,
@@ -312,6 +330,9 @@ mod tests {
         assert_eq!(d[0].until, 3, "the next non-blank line");
         assert_eq!(d[1].kind, DirectiveKind::DisableFile);
         assert!(d[1].rules.is_empty());
+        // Where each id is written, for a report on a mistyped one.
+        let ids: Vec<&str> = d[0].rule_spans.iter().map(|r| &t[r.clone()]).collect();
+        assert_eq!(ids, ["appi/a", "appi/b"]);
         assert!(is_directive_line("policylint-disable appi/x"));
         assert!(!is_directive_line("当社は policylint-disable を使いません"));
     }
@@ -322,6 +343,7 @@ mod tests {
         let mut d = parse(t, Format::Markdown);
         assert_eq!(d.len(), 2);
         assert_eq!(&t[d[0].span.clone()], "policylint-disable appi/a -->");
+        assert_eq!(&t[d[0].rule_spans[0].clone()], "appi/a");
         assert_eq!(suppress(&mut d, "appi/a", 3), Some(String::new()));
         assert_eq!(suppress(&mut d, "appi/a", 5), None);
         assert_eq!(suppress(&mut d, "appi/b", 3), None);

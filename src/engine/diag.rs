@@ -54,6 +54,12 @@ pub enum What {
     /// `policylint/unused-suppression`: a directive (naming these rules, or
     /// every rule when empty) suppressed nothing.
     UnusedSuppression(Vec<String>),
+    /// `policylint/unknown-rule`: a suppression comment names a rule id no
+    /// loaded rule has; the nearest loaded id, if one is near.
+    UnknownRule {
+        id: String,
+        suggestion: Option<String>,
+    },
 }
 
 /// A finding, located and ready for every output format.

@@ -45,6 +45,8 @@ pub struct Evaluator<'a> {
     /// Where each text block ends in the normalised text (the `\n` that
     /// joins it to the next), sorted: no match may run across one.
     block_ends: Vec<usize>,
+    /// Every non-empty text block, in document order.
+    blocks: Vec<Range<usize>>,
     /// Normalised ranges of headings that only name a topic (short, with
     /// no statement in them), sorted.
     titles: Vec<Range<usize>>,
@@ -75,9 +77,11 @@ impl<'a> Evaluator<'a> {
         let mut sections = Vec::new();
         let mut titles = Vec::new();
         let mut block_ends = Vec::new();
+        let mut blocks = Vec::new();
         for (i, n) in doc.nodes.iter().enumerate() {
             if n.kind.is_leaf_text() && n.norm.start < n.norm.end {
                 block_ends.push(n.norm.end);
+                blocks.push(n.norm.clone());
             }
             if n.kind == NodeKind::Heading && is_title(&doc.norm.text[n.norm.clone()]) {
                 titles.push(n.norm.clone());
@@ -105,6 +109,7 @@ impl<'a> Evaluator<'a> {
         titles.sort_by_key(|r| r.start);
         block_ends.sort_unstable();
         block_ends.dedup();
+        blocks.sort_by_key(|r| (r.start, r.end));
         quoted.sort_by_key(|r| r.start);
         sentences.sort_by_key(|r| (r.start, r.end));
         Evaluator {
@@ -117,6 +122,7 @@ impl<'a> Evaluator<'a> {
             sentences,
             sections,
             block_ends,
+            blocks,
             titles,
             deadline: std::cell::Cell::new(None),
             expired: std::cell::Cell::new(false),
@@ -265,15 +271,10 @@ impl<'a> Evaluator<'a> {
         let heading = doc.section_heading(s)?;
         let section = &doc.node(s).norm;
         let after = doc.node(heading).norm.end;
-        doc.nodes
-            .iter()
-            .find(|n| {
-                n.kind.is_leaf_text()
-                    && n.norm.start >= after
-                    && n.norm.end <= section.end
-                    && n.norm.start < n.norm.end
-            })
-            .map(|n| n.norm.clone())
+        // Text blocks come in document order: the first one after the
+        // heading, if it lies in the section.
+        let i = self.blocks.partition_point(|b| b.start < after);
+        self.blocks.get(i).filter(|b| b.end <= section.end).cloned()
     }
 
     /// Where the operator's own name stands in the normalised text: every

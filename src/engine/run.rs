@@ -23,7 +23,7 @@ use super::settings::{RuleSetting, Settings};
 use crate::document::directives::{self, DirectiveKind};
 use crate::document::{Document, LoadError};
 use crate::rules::{RuleSet, Severity};
-use crate::source::walk::{WalkItem, walk};
+use crate::source::walk::{Walk, WalkItem, walk};
 use crate::source::{DecodeError, ReadError, display_path, read_file};
 use crate::text::LineIndex;
 
@@ -83,12 +83,21 @@ impl<'a> Engine<'a> {
         &self.settings
     }
 
-    /// The files under `paths` (files given explicitly are always taken),
-    /// in the order of every report: by the path as shown.
+    /// The files under `paths`, in the order of every report: by the path
+    /// as shown. A named file is taken whatever its extension, unless the
+    /// exclude globs leave it out (see [`Engine::walk`] for which were).
     pub fn files(&self, paths: &[PathBuf]) -> Vec<WalkItem> {
-        let mut items = walk(paths, &self.settings.include, &self.settings.exclude);
-        sort_items(&mut items);
-        items
+        self.walk(paths).items
+    }
+
+    /// The files under `paths`, as [`Engine::files`], and the named paths
+    /// the exclude globs left out. Globs are relative to the settings'
+    /// base folder, whatever paths are named.
+    pub fn walk(&self, paths: &[PathBuf]) -> Walk {
+        let s = &self.settings;
+        let mut w = walk(paths, &s.base_dir, &s.include, &s.exclude);
+        sort_items(&mut w.items);
+        w
     }
 
     /// Check text held in memory; `name` is the path shown, and its
@@ -215,7 +224,20 @@ impl<'a> Engine<'a> {
             found.push(Pending::Finding(f, suppressed));
         }
         for (i, dir) in directives.iter().enumerate() {
-            if !dir.used && dir.kind != DirectiveKind::Enable {
+            let unknown = dir
+                .rules
+                .iter()
+                .filter(|id| self.rules.rule(id).is_none())
+                .count();
+            for (k, id) in dir.rules.iter().enumerate() {
+                if self.rules.rule(id).is_none() {
+                    found.push(Pending::Unknown(i, k));
+                }
+            }
+            // A comment that names only unknown ids is said to be wrong
+            // once, not also unused.
+            let all_unknown = unknown > 0 && unknown == dir.rules.len();
+            if !dir.used && dir.kind != DirectiveKind::Enable && !all_unknown {
                 found.push(Pending::Unused(i));
             }
         }
@@ -233,6 +255,7 @@ impl<'a> Engine<'a> {
                     ..locate(doc, leaves.get_or_init(|| Leaves::new(doc)), f)
                 },
                 Pending::Unused(i) => unused_suppression(doc, &directives[i]),
+                Pending::Unknown(i, k) => unknown_rule(doc, self.rules, &directives[i], k),
             })
             .collect();
         if more > 0 {
@@ -410,10 +433,13 @@ fn pos(doc: &Document, offset: usize) -> Pos {
     }
 }
 
-/// A finding or an unused suppression (by its index), before it is located.
+/// A finding, an unused suppression (by its index), or an unknown rule id
+/// in a suppression (by the indices of the directive and of the id),
+/// before it is located.
 enum Pending {
     Finding(Finding, Option<String>),
     Unused(usize),
+    Unknown(usize, usize),
 }
 
 impl Pending {
@@ -424,6 +450,10 @@ impl Pending {
             Pending::Unused(i) => {
                 let d = &directives[*i];
                 (d.span.start, d.span.end, "policylint/unused-suppression")
+            }
+            Pending::Unknown(i, k) => {
+                let at = id_span(&directives[*i], *k);
+                (at.start, at.end, "policylint/unknown-rule")
             }
         }
     }
@@ -540,6 +570,39 @@ fn unused_suppression(doc: &Document, d: &directives::Directive) -> Diag {
         suppressed: None,
         baselined: false,
         fingerprint: fingerprint(&["policylint/unused-suppression", &doc.text[d.span.clone()]]),
+    }
+}
+
+/// Where a directive's `k`th rule id is written (the whole directive if it
+/// cannot be found, which the parser does not allow).
+fn id_span(d: &directives::Directive, k: usize) -> std::ops::Range<usize> {
+    d.rule_spans
+        .get(k)
+        .cloned()
+        .unwrap_or_else(|| d.span.clone())
+}
+
+/// `policylint/unknown-rule`: a suppression comment names a rule id that
+/// no loaded rule has (a typo suppresses nothing, silently otherwise).
+fn unknown_rule(doc: &Document, rules: &RuleSet, d: &directives::Directive, k: usize) -> Diag {
+    let id = d.rules.get(k).cloned().unwrap_or_default();
+    let span = id_span(d, k);
+    Diag {
+        rule: "policylint/unknown-rule".into(),
+        severity: Severity::Warning,
+        what: What::UnknownRule {
+            suggestion: rules.suggest(&id).map(str::to_string),
+            id: id.clone(),
+        },
+        start: pos(doc, span.start),
+        end: pos(doc, span.end),
+        labels: Vec::new(),
+        missing: Vec::new(),
+        found: Vec::new(),
+        suppressed: None,
+        baselined: false,
+        fingerprint: fingerprint(&["policylint/unknown-rule", &doc.text[d.span.clone()], &id]),
+        span,
     }
 }
 

@@ -11,7 +11,7 @@ use crate::document::context::Inferred;
 use crate::document::{Context, Facet};
 use crate::rules::Severity;
 use crate::source::DEFAULT_MAX_FILE_SIZE;
-use crate::source::walk::DEFAULT_INCLUDE;
+use crate::source::walk::{DEFAULT_INCLUDE, relative_to};
 
 /// A rule's setting: off, or a severity that replaces the rule's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +48,8 @@ pub struct Settings {
     /// Context facets set for every file, over the inferred ones (the
     /// overrides' come after).
     pub context: Vec<(Facet, &'static str)>,
-    /// Override globs are relative to this directory.
+    /// Include, exclude and override globs are relative to this directory
+    /// (the configuration's folder).
     pub base_dir: PathBuf,
 }
 
@@ -92,17 +93,11 @@ impl Settings {
         if !self.overrides.is_empty() {
             // Override globs are relative to the base directory, whatever
             // the working directory and however the path was given.
-            let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-            let dir = self
-                .base_dir
-                .canonicalize()
-                .unwrap_or_else(|_| self.base_dir.clone());
-            let rel = abs.strip_prefix(&dir).unwrap_or(path);
-            let rel = rel.strip_prefix("./").unwrap_or(rel);
+            let rel = relative_to(&self.base_dir, path);
             matching = self
                 .overrides
                 .iter()
-                .filter(|o| o.globs.is_match(rel))
+                .filter(|o| o.globs.is_match(&rel))
                 .collect();
         }
         PathSettings {
@@ -139,5 +134,45 @@ impl PathSettings<'_> {
             c.set(f, Inferred::config(v));
         }
         c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn legacy_off(base: &str) -> Settings {
+        let mut globs = globset::GlobSetBuilder::new();
+        globs.add(globset::Glob::new("legacy/**").unwrap());
+        Settings {
+            overrides: vec![Override {
+                globs: globs.build().unwrap(),
+                rules: BTreeMap::from([("r".to_string(), RuleSetting::Off)]),
+                context: Vec::new(),
+            }],
+            base_dir: PathBuf::from(base),
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn override_globs_are_relative_to_the_base_however_it_is_written() {
+        // "" is the folder of a configuration named without one
+        // (`policylint.toml` in the working directory).
+        for base in ["", ".", "./"] {
+            let s = legacy_off(base);
+            for path in ["legacy/a.md", "./legacy/a.md", "docs/../legacy/a.md"] {
+                let got = s.for_path(Path::new(path)).get("r");
+                assert_eq!(got, Some(RuleSetting::Off), "base {base:?}, {path}");
+            }
+            assert_eq!(s.for_path(Path::new("docs/a.md")).get("r"), None);
+        }
+        // A base below the working directory: paths are taken from here.
+        let s = legacy_off("proj");
+        assert_eq!(
+            s.for_path(Path::new("proj/legacy/a.md")).get("r"),
+            Some(RuleSetting::Off)
+        );
+        assert_eq!(s.for_path(Path::new("legacy/a.md")).get("r"), None);
     }
 }

@@ -178,6 +178,27 @@ impl<'a> Texts<'a> {
                     )),
                 )
             }
+            What::UnknownRule { id, suggestion } => {
+                // The suggestion is in the message, which every format shows.
+                let message = match suggestion {
+                    Some(s) => self.ja_en(
+                        format!("抑制コメントのルールID {id} は読み込まれたルールにありません（{s} のことですか？）"),
+                        format!("the suppression names `{id}`, which is no loaded rule; did you mean `{s}`?"),
+                    ),
+                    None => self.ja_en(
+                        format!("抑制コメントのルールID {id} は読み込まれたルールにありません"),
+                        format!("the suppression names `{id}`, which is no loaded rule"),
+                    ),
+                };
+                none(
+                    message,
+                    self.ja_en("不明なルールID", "unknown rule id"),
+                    Some(self.ja_en(
+                        "ルールIDを直すか、コメントから外してください（`policylint rules` でルールIDの一覧を確認できます）",
+                        "fix the id or take it out of the comment (`policylint rules` lists the rule ids)",
+                    )),
+                )
+            }
         }
     }
 

@@ -95,7 +95,7 @@ fn result(path: &str, d: &Diag, texts: &Texts<'_>, rule_index: Option<usize>) ->
 
 /// Descriptors for policylint's own diagnostics: always listed after the
 /// rules', so that each result's `ruleIndex` is known when it is written.
-const OWN: [(&str, &str, &str); 4] = [
+const OWN: [(&str, &str, &str); 5] = [
     (
         "policylint/input",
         "A document could not be read or decoded",
@@ -115,6 +115,11 @@ const OWN: [(&str, &str, &str); 4] = [
         "policylint/more",
         "More findings in a document than the per-file limit",
         "note",
+    ),
+    (
+        "policylint/unknown-rule",
+        "A suppression comment names a rule id that no loaded rule has",
+        "warning",
     ),
 ];
 

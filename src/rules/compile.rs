@@ -423,7 +423,7 @@ impl Loader {
             let src = &files[fi].0;
             errors.push(e.located(&src.name, src.text.clone()));
         }
-        if let Err(e) = patterns.build() {
+        if let Err(e) = patterns.build_for(exprs.iter().flatten().copied()) {
             // Only reachable through limits on the combined set.
             if let Some((src, _)) = files.first() {
                 errors.push(

@@ -106,6 +106,19 @@ impl RuleSet {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }
+
+    /// The loaded rule id a mistyped `id` most likely means: the nearest
+    /// by spelling, else one with the same name in another pack
+    /// (`appi/date` → `policy/date`).
+    pub fn suggest(&self, id: &str) -> Option<&str> {
+        let mut ids: Vec<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();
+        ids.sort_unstable();
+        crate::text::nearest(id, ids.iter().copied()).or_else(|| {
+            let name = id.rsplit('/').next().unwrap_or(id);
+            ids.into_iter()
+                .find(|r| r.rsplit('/').next() == Some(name) && *r != id)
+        })
+    }
 }
 
 /// `except in X` / `except operator` on an element's expression.

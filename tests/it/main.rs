@@ -15,6 +15,7 @@ mod cli_check;
 mod cli_init;
 mod cli_inputs;
 mod cli_rules;
+mod config_paths;
 mod decode;
 mod encodings;
 mod formats;

@@ -440,13 +440,26 @@ fn stdin_follows_the_config_by_its_name() {
     let draft = run("drafts/p.md");
     assert_eq!(draft.code, 0, "{}", draft.stderr);
     assert!(draft.stdout.is_empty(), "{}", draft.stdout);
+    // Said as for a named file the configuration excludes.
     assert!(
-        draft
-            .stderr
-            .contains("drafts/p.md: excluded by the configuration; not checked"),
+        draft.stderr.contains("drafts/p.md") && draft.stderr.contains("--no-exclude"),
         "{}",
         draft.stderr
     );
+    let forced = check_with(
+        d.path(),
+        &[
+            "-",
+            "--stdin-filename",
+            "drafts/p.md",
+            "--format",
+            "compact",
+            "--no-exclude",
+        ],
+        Some(BAD.as_bytes().to_vec()),
+    );
+    assert_eq!(forced.code, 1, "{}", forced.stderr);
+    assert_eq!(forced.stdout.lines().count(), 2, "{}", forced.stdout);
 }
 
 #[test]
