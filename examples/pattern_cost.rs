@@ -97,7 +97,11 @@ fn main() {
     let mut lv: Vec<_> = lits.into_iter().collect();
     lv.sort_by_key(|(_, c)| std::cmp::Reverse(*c));
     let hits: usize = lv.iter().map(|(_, c)| c).sum();
-    println!("{} automaton literals, {hits} hits; the busiest:", lv.len());
+    println!(
+        "{} automaton literals ({} KiB), {hits} hits; the busiest:",
+        lv.len(),
+        set.patterns.automaton_bytes() / 1024
+    );
     for (l, c) in lv.iter().take(20) {
         println!("{c:>9} {l:?}");
     }
