@@ -274,10 +274,7 @@ impl<'a> Evaluator<'a> {
         // Text blocks come in document order: the first one after the
         // heading, if it lies in the section.
         let i = self.blocks.partition_point(|b| b.start < after);
-        self.blocks
-            .get(i)
-            .filter(|b| b.end <= section.end)
-            .cloned()
+        self.blocks.get(i).filter(|b| b.end <= section.end).cloned()
     }
 
     /// Where the operator's own name stands in the normalised text: every
