@@ -1,4 +1,5 @@
-//! `policylint init`, completions and the man page.
+//! `policylint init`, `help`, completions and the man page, and what the
+//! README promises a new user (installing, licence).
 
 use assert_cmd::Command;
 
@@ -171,4 +172,20 @@ fn the_readme_installs_with_the_lock_file() {
     for line in installs {
         assert!(line.contains("--locked"), "{line}");
     }
+}
+
+#[test]
+fn the_package_is_licensed_mit_or_apache() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("\nlicense = \"MIT OR Apache-2.0\"\n"),
+        "{manifest}"
+    );
+    let mit = std::fs::read_to_string(root.join("LICENSE-MIT")).unwrap();
+    assert!(mit.contains("Copyright (c) 2026 The policylint authors"));
+    assert!(mit.contains("Permission is hereby granted, free of charge"));
+    let apache = std::fs::read_to_string(root.join("LICENSE-APACHE")).unwrap();
+    assert!(apache.contains("Apache License\n                        Version 2.0, January 2004"));
+    assert!(apache.contains("END OF TERMS AND CONDITIONS"));
 }
