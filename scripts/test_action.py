@@ -4,8 +4,8 @@
 usage: test_action.py POLICYLINT_BIN SARIF_SCHEMA
 
 Checks the annotations, the job summary table, the SARIF file (against the
-schema), the step output, and that inputs and file names holding $(…), ;
-and backticks execute nothing.
+schema), the step output, that policylint runs once for all three, and that
+inputs and file names holding $(…), ; and backticks execute nothing.
 """
 import json
 import os
@@ -17,6 +17,17 @@ import tempfile
 import jsonschema
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def counting(binary: str, tmp: str) -> tuple[str, str]:
+    """A `policylint` that notes each call in a file, then runs BINARY."""
+    calls = os.path.join(tmp, "calls")
+    wrapper = os.path.join(tmp, "bin", "policylint")
+    os.makedirs(os.path.dirname(wrapper))
+    with open(wrapper, "w", encoding="utf-8") as f:
+        f.write(f'#!/bin/sh\necho call >> "{calls}"\nexec "{binary}" "$@"\n')
+    os.chmod(wrapper, 0o755)
+    return wrapper, calls
 
 
 def run_action(workspace: str, binary: str, inputs: dict) -> tuple[int, str, dict]:
@@ -48,7 +59,8 @@ def main() -> int:
     evil_name = "docs/p$(touch PWNED_FILE);`touch PWNED_TICK`.md"
     shutil.copy(os.path.join(ws, "docs/bad.md"), os.path.join(ws, evil_name))
 
-    code, out, info = run_action(ws, binary, {
+    wrapper, calls = counting(binary, tempfile.mkdtemp(prefix="calls-"))
+    code, out, info = run_action(ws, wrapper, {
         "paths": "docs\\n$(touch PWNED_INPUT)\\n; touch PWNED_SEMI\\n`touch PWNED_BACKTICK`",
         "sarif-file": "out`touch PWNED_SARIF`$(touch PWNED_SARIF2).sarif",
         "fail-level": "error",
@@ -56,6 +68,9 @@ def main() -> int:
     # The strange inputs name paths that do not exist: not read, so the step
     # fails with the input-error code whatever the findings.
     check(code == 3, f"the step fails: paths that do not exist are input errors (exit {code})")
+    with open(calls, encoding="utf-8") as f:
+        n = len(f.read().splitlines())
+    check(n == 1, f"one run of policylint gives the annotations, the summary and the SARIF ({n} runs)")
     check("::error file=docs/bad.md,line=1,col=3" in out, "annotations on docs/bad.md")
     check("file=docs/p$(touch PWNED_FILE);`touch PWNED_TICK`.md" in out, "the strange file name is checked, as a name")
     check("title=appi/complaint-contact::" in out, "the complaint-contact finding is annotated")

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Step 2 of the GitHub Action: run `policylint check` three ways: SARIF to a
-# file, a Markdown table to the job summary, and the log in the chosen
-# format (github: workflow commands that annotate the pull request). Inputs
-# come in environment variables and are only ever used quoted.
+# Step 2 of the GitHub Action: run `policylint check` once, for three
+# reports of the same findings: the log in the chosen format (github:
+# workflow commands that annotate the pull request), SARIF to a file, and a
+# Markdown table for the job summary. Inputs come in environment variables
+# and are only ever used quoted.
 set -uo pipefail
 : "${INPUT_FAIL_LEVEL:?}" "${INPUT_FORMAT:?}" "${INPUT_SARIF_FILE:?}" "${GITHUB_OUTPUT:?}"
 
@@ -26,9 +27,21 @@ if [ -n "${INPUT_CONFIG:-}" ]; then
   common+=(--config "$INPUT_CONFIG")
 fi
 
-policylint check "${common[@]}" --format sarif --output "$INPUT_SARIF_FILE" --fail-level never -- "${paths[@]}"
+# `sarif=` makes the input a path whatever it holds (even `=` or a leading
+# word); the summary is written beside, then appended, so that whatever the
+# step summary already holds stays.
+outputs=(--output "sarif=$INPUT_SARIF_FILE")
+summary=""
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-  policylint check "${common[@]}" --format markdown --fail-level never -- "${paths[@]}" >> "$GITHUB_STEP_SUMMARY"
+  summary=$(mktemp "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/policylint-summary.XXXXXX")
+  outputs+=(--output "markdown=$summary")
+fi
+policylint check "${common[@]}" --format "$INPUT_FORMAT" "${outputs[@]}" \
+  --fail-level "$INPUT_FAIL_LEVEL" -- "${paths[@]}"
+code=$?
+if [ -n "$summary" ]; then
+  cat -- "$summary" >> "$GITHUB_STEP_SUMMARY"
+  rm -f -- "$summary"
 fi
 printf 'sarif-file=%s\n' "$INPUT_SARIF_FILE" >> "$GITHUB_OUTPUT"
-policylint check "${common[@]}" --format "$INPUT_FORMAT" --fail-level "$INPUT_FAIL_LEVEL" -- "${paths[@]}"
+exit "$code"

@@ -19,24 +19,105 @@ use super::ruleargs::{LangArg, render_errors};
 use super::stderr_color;
 use crate::{Error, Outcome};
 use policylint::engine::baseline::{Baseline, Entry};
-use policylint::engine::{Checked, Engine, Printer, entry, valid_file_timeout};
-use policylint::report::{Format, Printed, Report, human};
+use policylint::engine::{Checked, Engine, Printer, Totals, entry, valid_file_timeout};
+use policylint::report::{Format, Printed, Report, ReportWriter, human};
 use policylint::rules::{Lang, Loader, Severity};
-use policylint::source::walk::WalkItem;
+use policylint::source::read_stream;
+use policylint::source::walk::{Excluded, Filter, WalkItem};
 use policylint::text::escape_controls;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub(crate) enum OutFormat {
+    /// Each finding with its source snippet.
     Human,
+    /// The JSON report (docs/json.md).
     Json,
+    /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// GitHub Actions workflow commands: annotations.
     Github,
+    /// A table of findings, then the counts (a job summary).
     Markdown,
+    /// One line per finding: `path:line:column: severity rule: message`.
+    Compact,
+}
+
+impl OutFormat {
+    fn name(self) -> &'static str {
+        match self {
+            OutFormat::Human => "human",
+            OutFormat::Json => "json",
+            OutFormat::Sarif => "sarif",
+            OutFormat::Github => "github",
+            OutFormat::Markdown => "markdown",
+            OutFormat::Compact => "compact",
+        }
+    }
+
+    /// The report's format; a human report on a terminal is coloured
+    /// (unless NO_COLOR) and wider.
+    fn report(self, on_terminal: bool) -> Format {
+        match self {
+            OutFormat::Human => Format::Human(human::Style {
+                color: on_terminal && std::env::var_os("NO_COLOR").is_none(),
+                width: if on_terminal { 100 } else { 80 },
+            }),
+            OutFormat::Json => Format::Json,
+            OutFormat::Sarif => Format::Sarif,
+            OutFormat::Github => Format::Github,
+            OutFormat::Markdown => Format::Markdown,
+            OutFormat::Compact => Format::Compact,
+        }
+    }
+}
+
+/// One `--output` value: `PATH`, where `--format` goes, or `FORMAT=PATH`,
+/// one more report of the same run.
+#[derive(Debug, Clone)]
+pub(crate) struct OutputArg {
+    format: Option<OutFormat>,
+    path: PathBuf,
+}
+
+fn output_arg(s: &str) -> Result<OutputArg, String> {
+    if let Some((name, path)) = s.split_once('=') {
+        // A word before `=` names a format; a file whose name only looks
+        // so is written with a folder (`./a=b`).
+        if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()) {
+            let format = OutFormat::from_str(name, false).map_err(|_| {
+                let names: Vec<&str> = OutFormat::value_variants()
+                    .iter()
+                    .map(|f| f.name())
+                    .collect();
+                format!(
+                    "unknown format `{name}` (formats: {}); a file whose name has `=` is written ./{s}",
+                    names.join(", ")
+                )
+            })?;
+            if path.is_empty() {
+                return Err(format!(
+                    "no path after `{name}=`: give FORMAT=PATH, or FORMAT=- for standard output"
+                ));
+            }
+            return Ok(OutputArg {
+                format: Some(format),
+                path: PathBuf::from(path),
+            });
+        }
+    }
+    if s.is_empty() {
+        return Err("an empty path".into());
+    }
+    Ok(OutputArg {
+        format: None,
+        path: PathBuf::from(s),
+    })
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
-    /// Files and directories to check (default: the current directory).
+    /// Files and directories to check (default: the current directory); `-`
+    /// reads one document from standard input.
     paths: Vec<PathBuf>,
     /// Configuration file (default: policylint.toml here or in a parent directory).
     #[arg(long)]
@@ -51,12 +132,21 @@ pub(crate) struct CheckArgs {
     /// Do not load the built-in packs.
     #[arg(long)]
     no_builtin: bool,
-    /// Output format.
+    /// Format of the report on standard output (or in the file a bare
+    /// `--output PATH` names).
     #[arg(long, value_enum, default_value = "human")]
     format: OutFormat,
-    /// Write the report to this file instead of standard output.
-    #[arg(long, short = 'o')]
-    output: Option<PathBuf>,
+    /// `PATH`: write the --format report there instead of standard output.
+    /// `FORMAT=PATH` (repeatable): also write a report in FORMAT there, from
+    /// the same run (`-` is standard output). Example: `--format github
+    /// --output sarif=policylint.sarif --output markdown=summary.md`.
+    #[arg(long, short = 'o', value_name = "[FORMAT=]PATH", value_parser = output_arg)]
+    output: Vec<OutputArg>,
+    /// The name of the document read from standard input (`-`): shown in
+    /// the reports; its extension picks the format, and the configuration's
+    /// overrides and excludes apply by it. It need not exist.
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<PathBuf>,
     /// Language of messages (default: the config's, else ja).
     #[arg(long, value_enum)]
     lang: Option<LangArg>,
@@ -213,36 +303,60 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         )),
         None => None,
     };
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let format = match args.format {
-        OutFormat::Human => Format::Human(human::Style {
-            color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
-            width: if to_terminal { 100 } else { 80 },
-        }),
-        OutFormat::Json => Format::Json,
-        OutFormat::Sarif => Format::Sarif,
-        OutFormat::Github => Format::Github,
-        OutFormat::Markdown => Format::Markdown,
-    };
+    let outputs = resolve_outputs(args)?;
+    let stdout_terminal = std::io::stdout().is_terminal();
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
+    let stdin = stdin_name(args)?;
     let mut engine = Engine::new(&set, config.settings.clone());
     if let Some(b) = &baseline {
         engine = engine.with_baseline(b);
     }
-    let walked = engine.walk(&paths);
+    let (mut items, input, excluded) = match &stdin {
+        Some(name) => {
+            // Standard input goes by its name, as a named file: left out
+            // when the configuration excludes that name.
+            let s = &config.settings;
+            let excluded: Vec<Excluded> = Filter::new(&s.base_dir, &s.include, &s.exclude)
+                .ok()
+                .and_then(|f| f.excluded(name, false))
+                .map(|glob| Excluded {
+                    path: name.clone(),
+                    glob,
+                })
+                .into_iter()
+                .collect();
+            (Vec::new(), vec![name.clone()], excluded)
+        }
+        None => {
+            let walked = engine.walk(&paths);
+            (walked.items, paths.clone(), walked.excluded)
+        }
+    };
     eprint!(
         "{}",
-        paths::excluded_notes(&walked.excluded, config.path.as_deref(), lang)
+        paths::excluded_notes(&excluded, config.path.as_deref(), lang)
     );
-    let mut items = walked.items;
+    // An excluded standard input is not read; the reports are written, empty.
+    let read_stdin = stdin.as_ref().filter(|_| excluded.is_empty());
     // What this run writes is never read as a policy, and never written
     // over one.
-    for out in args.output.iter().chain(&args.write_baseline) {
-        guard_output(&mut items, &paths, out)?;
+    for out in outputs
+        .iter()
+        .filter_map(|o| o.file())
+        .chain(args.write_baseline.as_deref())
+    {
+        guard_output(&mut items, &input, out)?;
+        // Standard input's name may be a file: the document, not a report.
+        if stdin.as_deref().is_some_and(|name| same_path(name, out)) {
+            return Err(Error::Usage(format!(
+                "error: {} is the name of the document being checked; write the report elsewhere\n",
+                escape_controls(&out.display().to_string())
+            )));
+        }
     }
     let bar = (std::io::stderr().is_terminal() && items.len() > 200).then(|| {
         let b = indicatif::ProgressBar::new(items.len() as u64);
@@ -252,73 +366,120 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         );
         b
     });
-    let report = Report::new(format, &set, lang).explain_context(args.explain_context);
+    let reports: Vec<Report> = outputs
+        .iter()
+        .map(|o| {
+            let on_terminal = o.dest == Dest::Stdout && stdout_terminal;
+            Report::new(o.format.report(on_terminal), &set, lang)
+                .explain_context(args.explain_context)
+        })
+        .collect();
     let printer = Cli {
-        report: &report,
+        reports: &reports,
         keep_entries: args.write_baseline.is_some(),
         bar: bar.as_ref(),
     };
-    let out: Box<dyn Write> = match &args.output {
-        Some(p) => match std::fs::File::create(p) {
-            Ok(f) => Box::new(BufWriter::with_capacity(1 << 16, f)),
-            Err(e) => {
-                if let Some(b) = &bar {
-                    b.finish_and_clear();
+    let mut slots = Vec::with_capacity(outputs.len());
+    for (o, report) in outputs.iter().zip(&reports) {
+        let out: Box<dyn Write> = match &o.dest {
+            Dest::Stdout => Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout())),
+            Dest::File(p) => match std::fs::File::create(p) {
+                Ok(f) => Box::new(BufWriter::with_capacity(1 << 16, f)),
+                Err(e) => {
+                    if let Some(b) = &bar {
+                        b.finish_and_clear();
+                    }
+                    return Err(Error::Input(format!(
+                        "error: cannot write the report: {}: {e}\n",
+                        p.display()
+                    )));
                 }
-                return Err(Error::Input(format!(
-                    "error: cannot write the report: {}: {e}\n",
-                    p.display()
-                )));
-            }
-        },
-        None => Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
-    };
-    let mut writer = report.writer(out);
+            },
+        };
+        slots.push(Slot {
+            writer: Some(report.writer(out)),
+            dest: &o.dest,
+            failed: None,
+        });
+    }
+    // On a terminal, each file's findings show as soon as they are known.
+    let live = outputs.iter().any(|o| o.dest == Dest::Stdout) && stdout_terminal;
     let mut entries = Vec::new();
-    let streamed = engine.run(&items, args.threads, &printer, &mut |done: Done| {
+    let mut totals = Totals::default();
+    // Every report gets its part of each file, from the one evaluation; a
+    // report that cannot be written is given up, and the run goes on for
+    // the others (a closed pipe does not lose the SARIF file).
+    let mut sink = |done: Done| -> std::io::Result<()> {
         entries.extend(done.entries);
-        // On a terminal, each file's findings show as soon as they are
-        // known, without breaking the progress bar.
+        if let Some(first) = done.parts.first() {
+            totals.merge(&first.totals);
+        }
         let write = || {
-            policylint::engine::Sink::write(&mut writer, done.part)?;
-            if to_terminal { writer.flush() } else { Ok(()) }
+            for (slot, part) in slots.iter_mut().zip(done.parts) {
+                slot.write(part, live);
+            }
         };
         match &bar {
-            Some(b) if to_terminal => b.suspend(write),
+            // Without breaking the progress bar.
+            Some(b) if live => b.suspend(write),
             _ => write(),
         }
-    });
+        if slots.iter().all(|s| s.failed.is_some()) {
+            return Err(std::io::Error::other("no report can be written"));
+        }
+        Ok(())
+    };
+    let streamed = match read_stdin {
+        Some(name) => {
+            let read = read_stream(
+                name,
+                std::io::stdin().lock(),
+                engine.settings().max_file_size,
+            );
+            let part = engine.check_read(name, read, |c| printer.print(&c));
+            sink(part)
+        }
+        None => engine.run(&items, args.threads, &printer, &mut sink),
+    };
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let totals = match streamed.and_then(|()| writer.finish()) {
-        Ok(t) => t,
-        // A closed pipe (`| head`) ends the run quietly; any other write
-        // error is an I/O error.
-        Err(e) if args.output.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe => {
-            return Ok(Outcome::Clean);
+    let mut closed_pipe = false;
+    for slot in &mut slots {
+        slot.finish();
+        match (&slot.failed, slot.dest) {
+            (None, _) => {}
+            // A closed pipe (`| head`) ends the run quietly; any other
+            // write error is an I/O error.
+            (Some(e), Dest::Stdout) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                closed_pipe = true;
+            }
+            (Some(e), dest) => {
+                return Err(Error::Input(format!(
+                    "error: cannot write the report: {dest}: {e}\n"
+                )));
+            }
         }
-        Err(e) => {
-            let to = args
-                .output
-                .as_ref()
-                .map_or("standard output".to_string(), |p| p.display().to_string());
-            return Err(Error::Input(format!(
-                "error: cannot write the report: {to}: {e}\n"
-            )));
-        }
-    };
-    if let Some(p) = &args.write_baseline {
-        Baseline::write(p, entries).map_err(|e| Error::Input(format!("error: {e}\n")))?;
     }
-    eprintln!(
-        "{}",
-        report
-            .texts()
-            .summary(&totals, started.elapsed().as_secs_f64())
-    );
+    if closed_pipe {
+        // The run was cut short when nothing else was being written: its
+        // findings are not all known, so no baseline is written from them.
+        if streamed.is_ok() {
+            write_baseline(args, entries)?;
+        }
+        return Ok(Outcome::Clean);
+    }
+    write_baseline(args, entries)?;
+    if let Some(report) = reports.first() {
+        eprintln!(
+            "{}",
+            report
+                .texts()
+                .summary(&totals, started.elapsed().as_secs_f64())
+        );
+    }
     if totals.files == 0 {
-        eprint!("{}", paths::nothing_checked(walked.excluded.len(), lang));
+        eprint!("{}", paths::nothing_checked(excluded.len(), lang));
     }
     // Not read is never compliant: an input error fails the run with its
     // own code, whatever the findings (and so does a skip, when asked).
@@ -335,17 +496,180 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     })
 }
 
+fn write_baseline(args: &CheckArgs, entries: Vec<Entry>) -> Result<(), Error> {
+    match &args.write_baseline {
+        Some(p) => Baseline::write(p, entries).map_err(|e| Error::Input(format!("error: {e}\n"))),
+        None => Ok(()),
+    }
+}
+
+/// Where a report goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Dest {
+    Stdout,
+    File(PathBuf),
+}
+
+impl Dest {
+    fn of(path: &Path) -> Dest {
+        if path == Path::new("-") {
+            Dest::Stdout
+        } else {
+            Dest::File(path.to_path_buf())
+        }
+    }
+}
+
+impl std::fmt::Display for Dest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Dest::Stdout => f.write_str("standard output"),
+            Dest::File(p) => write!(f, "{}", escape_controls(&p.display().to_string())),
+        }
+    }
+}
+
+/// One report of the run: a format and where it goes.
+#[derive(Debug)]
+struct Output {
+    format: OutFormat,
+    dest: Dest,
+}
+
+impl Output {
+    fn file(&self) -> Option<&Path> {
+        match &self.dest {
+            Dest::File(p) => Some(p),
+            Dest::Stdout => None,
+        }
+    }
+}
+
+/// The reports a run writes: `--format` to standard output, or to the bare
+/// `--output PATH`, then each `--output FORMAT=PATH`. One may go to
+/// standard output, and no two to one file.
+fn resolve_outputs(args: &CheckArgs) -> Result<Vec<Output>, Error> {
+    let usage = |m: String| Err(Error::Usage(format!("error: {m}\n")));
+    let bare: Vec<&OutputArg> = args.output.iter().filter(|o| o.format.is_none()).collect();
+    if bare.len() > 1 {
+        return usage(
+            "--output PATH without a format is given twice: it says where --format goes; \
+             write the other reports as --output FORMAT=PATH"
+                .into(),
+        );
+    }
+    let mut all = vec![Output {
+        format: args.format,
+        dest: bare.first().map_or(Dest::Stdout, |o| Dest::of(&o.path)),
+    }];
+    all.extend(args.output.iter().filter_map(|o| {
+        o.format.map(|format| Output {
+            format,
+            dest: Dest::of(&o.path),
+        })
+    }));
+    let to_stdout: Vec<&Output> = all.iter().filter(|o| o.dest == Dest::Stdout).collect();
+    if let [a, b, ..] = to_stdout[..] {
+        return usage(format!(
+            "two reports would be written to standard output ({} and {}): write one to a file \
+             with --output FORMAT=PATH, or the --format one with --output PATH",
+            a.format.name(),
+            b.format.name()
+        ));
+    }
+    for (i, a) in all.iter().enumerate() {
+        for b in &all[i + 1..] {
+            if let (Some(p), Some(q)) = (a.file(), b.file())
+                && same_path(p, q)
+            {
+                return usage(format!(
+                    "{} is the destination of two reports ({} and {}): give each its own file",
+                    escape_controls(&p.display().to_string()),
+                    a.format.name(),
+                    b.format.name()
+                ));
+            }
+        }
+    }
+    Ok(all)
+}
+
+/// Whether two paths name one file: spelled alike (`./a` and `a`), or the
+/// same existing file.
+fn same_path(a: &Path, b: &Path) -> bool {
+    fn parts(p: &Path) -> Vec<std::path::Component<'_>> {
+        p.components()
+            .filter(|c| *c != std::path::Component::CurDir)
+            .collect()
+    }
+    parts(a) == parts(b) || same_file::is_same_file(a, b).unwrap_or(false)
+}
+
+/// The name standard input goes by when `-` is the path; a usage error
+/// when `-` is not alone, or `--stdin-filename` names nothing read.
+fn stdin_name(args: &CheckArgs) -> Result<Option<PathBuf>, Error> {
+    let dash = args.paths.iter().any(|p| p == Path::new("-"));
+    match (dash, &args.stdin_filename) {
+        (true, _) if args.paths.len() > 1 => Err(Error::Usage(
+            "error: `-` (standard input) is checked on its own: give it as the only path\n".into(),
+        )),
+        (true, name) => Ok(Some(name.clone().unwrap_or_else(|| PathBuf::from("-")))),
+        (false, Some(_)) => Err(Error::Usage(
+            "error: --stdin-filename names standard input, which is read when `-` is the path: \
+             policylint check - --stdin-filename NAME\n"
+                .into(),
+        )),
+        (false, None) => Ok(None),
+    }
+}
+
+/// One report being written, or given up on after a write error.
+struct Slot<'r, 'a, 'o> {
+    writer: Option<ReportWriter<'r, 'a, Box<dyn Write>>>,
+    dest: &'o Dest,
+    failed: Option<std::io::Error>,
+}
+
+impl Slot<'_, '_, '_> {
+    fn write(&mut self, part: Printed, flush: bool) {
+        let Some(w) = &mut self.writer else {
+            return;
+        };
+        let done = policylint::engine::Sink::write(w, part).and_then(|()| {
+            if flush && *self.dest == Dest::Stdout {
+                w.flush()
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(e) = done {
+            self.failed = Some(e);
+            self.writer = None;
+        }
+    }
+
+    /// Close the report (its tail, then a flush).
+    fn finish(&mut self) {
+        if let Some(w) = self.writer.take()
+            && let Err(e) = w.finish()
+        {
+            self.failed = Some(e);
+        }
+    }
+}
+
 /// What a worker keeps of a checked file: its part of the report and the
 /// baseline entries `--write-baseline` needs. The document is dropped.
 struct Done {
-    part: Printed,
+    /// One part per report, in the order of the outputs.
+    parts: Vec<Printed>,
     entries: Vec<Entry>,
 }
 
 /// The report's printer, plus what the command adds: baseline entries and
 /// the progress bar.
 struct Cli<'a> {
-    report: &'a Report<'a>,
+    reports: &'a [Report<'a>],
     keep_entries: bool,
     bar: Option<&'a indicatif::ProgressBar>,
 }
@@ -368,7 +692,7 @@ impl Printer for Cli<'_> {
             Vec::new()
         };
         Done {
-            part: self.report.print(c),
+            parts: self.reports.iter().map(|r| r.print(c)).collect(),
             entries,
         }
     }

@@ -70,7 +70,7 @@ impl LoadError {
                     source: DecodeError::Binary { .. },
                     ..
                 }
-                | LoadError::Read(ReadError::TooLarge { .. })
+                | LoadError::Read(ReadError::TooLarge { .. } | ReadError::StreamTooLarge { .. })
         )
     }
 }

@@ -34,6 +34,9 @@ pub struct Evaluator<'a> {
     doc: &'a Document,
     scan: Scan<'a>,
     exprs: Vec<OnceCell<Vec<Range<usize>>>>,
+    /// For `unless in` and `except in`: the sentences that hold a match of
+    /// each expression, sorted.
+    sentence_marks: Vec<OnceCell<Vec<u32>>>,
     /// Normalised ranges of boilerplate leaves, sorted.
     boiler: Vec<Range<usize>>,
     /// Normalised ranges of quoted statute or rules, sorted: unlike
@@ -117,6 +120,7 @@ impl<'a> Evaluator<'a> {
             doc,
             scan,
             exprs: (0..set.exprs.len()).map(|_| OnceCell::new()).collect(),
+            sentence_marks: (0..set.exprs.len()).map(|_| OnceCell::new()).collect(),
             boiler,
             quoted,
             sentences,
@@ -405,10 +409,26 @@ impl<'a> Evaluator<'a> {
     /// Whether the sentence around `m` also matches `e`.
     fn sentence_matches(&self, m: &Range<usize>, e: ExprId) -> bool {
         let i = self.sentences.partition_point(|s| s.end <= m.start);
-        let Some(s) = self.sentences.get(i).filter(|s| s.start <= m.start) else {
+        if self.sentences.get(i).is_none_or(|s| s.start > m.start) {
             return false;
-        };
-        self.within(e, s, true).next().is_some()
+        }
+        // The sentences that hold a match of `e`, found once: a trigger
+        // with thousands of mentions asks for each.
+        let marked = self.sentence_marks[e as usize].get_or_init(|| {
+            let mut v: Vec<u32> = self
+                .matches(e)
+                .iter()
+                .filter(|x| !self.in_quoted(x))
+                .filter_map(|x| {
+                    let j = self.sentences.partition_point(|s| s.end <= x.start);
+                    let s = self.sentences.get(j)?;
+                    (s.start <= x.start && x.end <= s.end).then_some(j as u32)
+                })
+                .collect();
+            v.dedup();
+            v
+        });
+        marked.binary_search(&(i as u32)).is_ok()
     }
 
     fn block(

@@ -24,7 +24,7 @@ use crate::document::directives::{self, DirectiveKind};
 use crate::document::{Document, LoadError};
 use crate::rules::{RuleSet, Severity};
 use crate::source::walk::{Walk, WalkItem, walk};
-use crate::source::{DecodeError, display_path, read_file};
+use crate::source::{DecodeError, ReadError, display_path, read_file};
 use crate::text::LineIndex;
 
 /// One checked file, as a printer sees it: the result, and the document it
@@ -112,6 +112,23 @@ impl<'a> Engine<'a> {
         self.with_loaded(path, started, Document::from_bytes(path, bytes), |c| {
             c.result
         })
+    }
+
+    /// Check bytes the caller read, or failed to read (standard input),
+    /// and hand the outcome, document and all, to `f`. `path` is the name
+    /// the document goes by: it is shown, picks the format by its
+    /// extension and the settings by its place.
+    pub fn check_read<T>(
+        &self,
+        path: &Path,
+        read: Result<Vec<u8>, ReadError>,
+        f: impl FnOnce(Checked<'_>) -> T,
+    ) -> T {
+        let started = Instant::now();
+        let loaded = read
+            .map_err(LoadError::from)
+            .and_then(|bytes| Document::from_bytes(path, &bytes));
+        self.with_loaded(path, started, loaded, f)
     }
 
     /// Read and check one file.

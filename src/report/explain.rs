@@ -264,6 +264,169 @@ fn block(set: &RuleSet, b: &Block, lang: Lang, depth: usize, out: &mut String) {
     }
 }
 
+/// A required element in words: its label, what its own block requires
+/// (the controller: its name, address and representative), and the
+/// contexts it alone is required in.
+fn element_words(e: &Element, lang: Lang) -> String {
+    let sep = t(lang, "、", ", ");
+    let mut out = e.label.get(lang).to_string();
+    let children = e.children();
+    if !children.is_empty() {
+        let list: Vec<String> = children.iter().map(|c| element_words(c, lang)).collect();
+        out = match lang {
+            Lang::Ja => format!("{out}（{}）", list.join(sep)),
+            Lang::En => format!("{out} ({})", list.join(sep)),
+        };
+    }
+    if let Some(c) = &e.condition {
+        let values = c.values.join(" | ");
+        let _ = match lang {
+            Lang::Ja => write!(out, "［{} = {values} の場合］", c.facet.name()),
+            Lang::En => write!(out, " [where {} = {values}]", c.facet.name()),
+        };
+    }
+    out
+}
+
+/// What a rule's blocks say, gathered through its scopes: the elements
+/// required together (one list, each once), then the other sentences, in
+/// order, each once. What an element's own block requires is said with
+/// the element; what else it says (a reference that stands in) is said here.
+#[derive(Default)]
+struct Words {
+    required: Vec<String>,
+    sentences: Vec<String>,
+}
+
+impl Words {
+    fn add(&mut self, s: String) {
+        if !self.sentences.contains(&s) {
+            self.sentences.push(s);
+        }
+    }
+
+    /// `nested`: the block of a required element, whose own requirements
+    /// were said with the element.
+    fn block(&mut self, b: &Block, lang: Lang, nested: bool) {
+        let sep = t(lang, "、", ", ");
+        for r in b.requires.iter().filter(|_| !nested) {
+            let list: Vec<String> = r.elements.iter().map(|e| element_words(e, lang)).collect();
+            let joined = list.join(sep);
+            match (r.mode, lang) {
+                (Mode::All, _) => {
+                    for e in list {
+                        if !self.required.contains(&e) {
+                            self.required.push(e);
+                        }
+                    }
+                }
+                (Mode::Any, Lang::Ja) => self.add(format!("次のいずれかの記載が必要: {joined}")),
+                (Mode::Any, Lang::En) => self.add(format!("Requires one of: {joined}")),
+                (Mode::AtLeast(n), Lang::Ja) => {
+                    self.add(format!("次のうち{n}つ以上の記載が必要: {joined}"))
+                }
+                (Mode::AtLeast(n), Lang::En) => {
+                    self.add(format!("Requires at least {n} of: {joined}"))
+                }
+            }
+        }
+        for r in &b.references {
+            let sev = r.severity.name();
+            self.add(match lang {
+                Lang::Ja => format!("他のページへの参照だけで示された記載は重大度 {sev} で指摘します"),
+                Lang::En => format!(
+                    "A part given only by a reference to another page is reported with severity {sev}"
+                ),
+            });
+        }
+        if !b.consistent.is_empty() {
+            self.add(
+                t(
+                    lang,
+                    "同じ名称が異なる表記で書かれていれば指摘します",
+                    "Flags one name spelled in different ways",
+                )
+                .into(),
+            );
+        }
+        if !b.forbids.is_empty() {
+            self.add(
+                t(
+                    lang,
+                    "使ってはならない表現があれば指摘します",
+                    "Flags wording that must not be used",
+                )
+                .into(),
+            );
+        }
+        for s in &b.scopes {
+            self.block(&s.body, lang, nested);
+        }
+        for body in b
+            .requires
+            .iter()
+            .flat_map(|r| &r.elements)
+            .filter_map(|e| e.body.as_ref())
+        {
+            self.block(body, lang, true);
+        }
+    }
+}
+
+/// A rule in a reader's words: its title, what it requires (the labels of
+/// its elements), what it flags, when it applies, and what it cites. This
+/// is SARIF's `fullDescription`, which code scanning shows, and the
+/// summary `explain` starts with.
+pub fn describe(rule: &Rule, lang: Lang) -> String {
+    let mut words = Words::default();
+    words.block(&rule.body, lang, false);
+    let mut sentences = vec![
+        rule.title
+            .get(lang)
+            .trim_end_matches(['。', '.'])
+            .to_string(),
+    ];
+    if !words.required.is_empty() {
+        let list = words.required.join(t(lang, "、", ", "));
+        sentences.push(match lang {
+            Lang::Ja => format!("必要な記載: {list}"),
+            Lang::En => format!("Requires: {list}"),
+        });
+    }
+    sentences.extend(words.sentences);
+    if rule.when.is_some() {
+        sentences.push(
+            t(
+                lang,
+                "文書がその事項に触れている場合にだけ適用します",
+                "Applies only where the document mentions the matter",
+            )
+            .into(),
+        );
+    }
+    if let Some(c) = &rule.cite {
+        sentences.push(match lang {
+            Lang::Ja => format!("根拠: {c}"),
+            Lang::En => format!("Cites: {c}"),
+        });
+    }
+    let end = t(lang, "。", ". ");
+    let mut out = sentences.join(end);
+    out.push_str(end.trim_end());
+    out
+}
+
+/// A message template with its placeholders said in words, as `explain`
+/// shows it (the findings fill them with what was missing or found).
+fn template_words(template: &str, rule: &Rule, lang: Lang) -> String {
+    crate::report::i18n::fill(
+        template,
+        t(lang, "〈不足している記載〉", "<what is missing>"),
+        t(lang, "〈見つかった表現〉", "<the wording found>"),
+        &rule.id,
+    )
+}
+
 fn indent(text: &str, pad: &str) -> String {
     text.lines().map(|l| format!("{pad}{l}\n")).collect()
 }
@@ -297,6 +460,9 @@ pub fn explain(set: &RuleSet, rule: &Rule, lang: Lang) -> String {
             rule.tags.join(", ")
         );
     }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{}", t(lang, "概要:", "In short:"));
+    let _ = write!(out, "{}", indent(&describe(rule, lang), "  "));
     let _ = writeln!(out);
     let _ = writeln!(out, "{}", t(lang, "検査内容:", "What it checks:"));
     match &rule.when {
@@ -349,7 +515,40 @@ pub fn explain(set: &RuleSet, rule: &Rule, lang: Lang) -> String {
     block(set, &rule.body, lang, 1, &mut out);
     let _ = writeln!(out);
     let _ = writeln!(out, "{}", t(lang, "メッセージ:", "Message:"));
-    let _ = write!(out, "{}", indent(rule.message.get(lang), "  "));
+    // Each distinct message the rule can give: for a missing part, for a
+    // forbidden phrase, for a part given only by reference.
+    let mut messages: Vec<String> = Vec::new();
+    let has = |f: fn(&Block) -> bool| {
+        fn any(b: &Block, f: fn(&Block) -> bool) -> bool {
+            f(b) || b.scopes.iter().any(|s| any(&s.body, f))
+                || b.requires
+                    .iter()
+                    .flat_map(|r| &r.elements)
+                    .filter_map(|e| e.body.as_ref())
+                    .any(|body| any(body, f))
+        }
+        any(&rule.body, f)
+    };
+    let kinds = [
+        (
+            &rule.message,
+            has(|b| !b.requires.is_empty() || !b.consistent.is_empty()),
+        ),
+        (&rule.forbid_message, has(|b| !b.forbids.is_empty())),
+        (&rule.reference_message, has(|b| !b.references.is_empty())),
+    ];
+    for (text, used) in kinds {
+        let said = template_words(text.get(lang), rule, lang);
+        if used && !messages.contains(&said) {
+            messages.push(said);
+        }
+    }
+    if messages.is_empty() {
+        messages.push(template_words(rule.message.get(lang), rule, lang));
+    }
+    for m in &messages {
+        let _ = write!(out, "{}", indent(m, "  "));
+    }
     if !rule.help.is_empty() {
         let _ = writeln!(out, "{}", t(lang, "対処:", "How to fix:"));
         let _ = write!(out, "{}", indent(rule.help.get(lang), "  "));

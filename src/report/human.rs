@@ -4,12 +4,14 @@
 
 use std::fmt::Write as _;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
+use std::ops::Range;
 
-use super::i18n::Texts;
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+
+use super::i18n::{Said, Texts};
 use crate::document::Document;
-use crate::engine::{DiagLabel, FileResult, SkipReason};
-use crate::rules::Severity;
+use crate::engine::{Diag, FileResult, SkipReason};
+use crate::rules::{Lang, Severity};
 use crate::text::{Snippet, escape_controls};
 
 /// Secondary labels further than this from the finding (in bytes) are left
@@ -60,11 +62,8 @@ impl Diagnostic for Human {
     }
 }
 
-fn sspan(r: &std::ops::Range<usize>) -> SourceSpan {
-    SourceSpan::new(r.start.into(), r.end.saturating_sub(r.start))
-}
-
-/// The report of one file: every active finding, in order.
+/// The report of one file: every active finding, in order; findings of
+/// several rules (or one rule twice) on one span are one block.
 pub fn render_file(doc: &Document, r: &FileResult, style: Style, texts: &Texts<'_>) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
@@ -73,61 +72,175 @@ pub fn render_file(doc: &Document, r: &FileResult, style: Style, texts: &Texts<'
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width);
     let mut out = String::new();
-    for d in r.diagnostics.iter().filter(|d| d.active()) {
-        let said = texts.diag(d);
-        let near: Vec<(&DiagLabel, &String)> = d
-            .labels
-            .iter()
-            .zip(&said.labels)
-            .filter(|(l, _)| l.span.start.abs_diff(d.span.start) <= LABEL_REACH)
-            .collect();
-        let mut spans = vec![d.span.clone()];
-        spans.extend(near.iter().map(|(l, _)| l.span.clone()));
-        let src = Snippet::covering(r.path.clone(), &doc.text, &spans);
-        let mut labels = vec![LabeledSpan::new_primary_with_span(
-            Some(escape_controls(&said.label).into_owned()),
-            sspan(&d.span),
-        )];
-        labels.extend(
-            near.iter()
-                .filter(|(l, _)| src.contains(&l.span))
-                .map(|(l, m)| {
-                    LabeledSpan::new_with_span(
-                        Some(escape_controls(m).into_owned()),
-                        sspan(&l.span),
-                    )
-                }),
-        );
-        let h = Human {
-            help: texts.help_lines(d, &said).map(|h| {
-                h.lines()
-                    .map(escape_controls)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            }),
-            message: escape_controls(&said.message).into_owned(),
-            code: d.rule.clone(),
-            severity: match d.severity {
-                Severity::Error => miette::Severity::Error,
-                Severity::Warning => miette::Severity::Warning,
-                Severity::Info => miette::Severity::Advice,
-            },
-            src,
-            labels,
-        };
+    let active: Vec<&Diag> = r.diagnostics.iter().filter(|d| d.active()).collect();
+    for group in active.chunk_by(|a, b| a.span == b.span) {
+        let h = block(doc, &r.path, group, texts);
         if handler.render_report(&mut out, &h).is_err() {
-            out.push_str(&format!(
-                "{}:{}:{}: {} [{}]\n",
-                escape_controls(&r.path),
-                d.start.line,
-                d.start.column,
-                h.message,
-                d.rule
-            ));
+            for d in group {
+                out.push_str(&format!(
+                    "{}:{}:{}: {} [{}]\n",
+                    escape_controls(&r.path),
+                    d.start.line,
+                    d.start.column,
+                    escape_controls(&texts.diag(d).message),
+                    d.rule
+                ));
+            }
         }
         out.push('\n');
     }
     out
+}
+
+/// A label to draw: its span in the document and its text.
+struct Label {
+    span: Range<usize>,
+    text: String,
+}
+
+/// Labels on one line that overlap are said as one (the first, its text
+/// joined with the others'): miette draws a label that starts inside
+/// another on its line after the other's end, where it points at nothing.
+/// A label over several lines is drawn in the gutter and overlaps nothing.
+fn merge_overlaps(labels: Vec<Label>, sep: &str, text: &str) -> Vec<Label> {
+    let one_line = |r: &Range<usize>| !text.get(r.clone()).is_some_and(|t| t.contains('\n'));
+    let overlaps = |a: &Range<usize>, b: &Range<usize>| {
+        one_line(a)
+            && one_line(b)
+            && (a == b
+                || (a.start < b.end && b.start < a.end)
+                || (a.is_empty() && a.start == b.start))
+    };
+    let mut out: Vec<Label> = Vec::with_capacity(labels.len());
+    for l in labels {
+        match out
+            .iter_mut()
+            .find(|k| overlaps(&k.span, &l.span) || overlaps(&l.span, &k.span))
+        {
+            Some(k) => {
+                if !k.text.split(sep).any(|t| t == l.text) {
+                    k.text = format!("{}{sep}{}", k.text, l.text);
+                }
+                k.span = k.span.start.min(l.span.start)..k.span.end.max(l.span.end);
+            }
+            None => out.push(l),
+        }
+    }
+    out
+}
+
+/// One block: the findings on one span (usually one).
+fn block(doc: &Document, path: &str, group: &[&Diag], texts: &Texts<'_>) -> Human {
+    let said: Vec<Said> = group.iter().map(|d| texts.diag(d)).collect();
+    let sep = match texts.lang() {
+        Lang::Ja => "／",
+        Lang::En => " / ",
+    };
+    let first = group[0];
+    // The primary label first, so that what is merged into it is said
+    // after its own text.
+    let mut labels = Vec::new();
+    for (d, s) in group.iter().zip(&said) {
+        labels.push(Label {
+            span: d.span.clone(),
+            text: escape_controls(&s.label).into_owned(),
+        });
+    }
+    for (d, s) in group.iter().zip(&said) {
+        labels.extend(
+            d.labels
+                .iter()
+                .zip(&s.labels)
+                .filter(|(l, _)| l.span.start.abs_diff(d.span.start) <= LABEL_REACH)
+                .map(|(l, m)| Label {
+                    span: l.span.clone(),
+                    text: escape_controls(m).into_owned(),
+                }),
+        );
+    }
+    // A merged label may come to overlap one it did not before.
+    let mut labels = merge_overlaps(labels, sep, &doc.text);
+    loop {
+        let n = labels.len();
+        labels = merge_overlaps(labels, sep, &doc.text);
+        if labels.len() == n {
+            break;
+        }
+    }
+    let spans: Vec<Range<usize>> = labels.iter().map(|l| l.span.clone()).collect();
+    let src = Snippet::covering(path.to_string(), &doc.text, &spans);
+    labels.retain(|l| src.contains(&l.span));
+    let miette_labels = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let text = Some(l.text.clone());
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(text, src.span(&l.span))
+            } else {
+                LabeledSpan::new_with_span(text, src.span(&l.span))
+            }
+        })
+        .collect();
+    let mut rules: Vec<&str> = group.iter().map(|d| d.rule.as_str()).collect();
+    rules.dedup();
+    let message = if group.len() == 1 {
+        escape_controls(&said[0].message).into_owned()
+    } else {
+        let mut m = match texts.lang() {
+            Lang::Ja => format!("この箇所に{}件の指摘があります", group.len()),
+            Lang::En => format!("{} findings here", group.len()),
+        };
+        for (d, s) in group.iter().zip(&said) {
+            m.push_str(&format!(
+                "\n{} {}: {}",
+                texts.severity(d.severity),
+                d.rule,
+                escape_controls(&s.message)
+            ));
+        }
+        m
+    };
+    Human {
+        help: help(group, &said, &rules, texts),
+        message,
+        code: rules.join(", "),
+        severity: match group
+            .iter()
+            .map(|d| d.severity)
+            .max()
+            .unwrap_or(first.severity)
+        {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        },
+        src,
+        labels: miette_labels,
+    }
+}
+
+/// The help of a block: each finding's lines, each line once; under each
+/// rule's id (`[appi/x]`) when the block holds several rules.
+fn help(group: &[&Diag], said: &[Said], rules: &[&str], texts: &Texts<'_>) -> Option<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for rule in rules {
+        let mut own: Vec<String> = Vec::new();
+        for (d, s) in group.iter().zip(said).filter(|(d, _)| d.rule == *rule) {
+            for line in texts.help_lines(d, s).iter().flat_map(|h| h.lines()) {
+                let line = escape_controls(line).into_owned();
+                if !own.contains(&line) {
+                    own.push(line);
+                }
+            }
+        }
+        // Not indented: miette wraps a long help line flush with the others.
+        if rules.len() > 1 && !own.is_empty() {
+            lines.push(format!("[{rule}]"));
+        }
+        lines.extend(own);
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 /// What the human report says of a file's context: a one-line note when no

@@ -73,6 +73,24 @@ impl<'a> Texts<'a> {
         }
     }
 
+    /// A severity in words, as the summary says it.
+    pub fn severity(&self, s: Severity) -> &'static str {
+        match (self.lang, s) {
+            (Lang::Ja, Severity::Error) => "エラー",
+            (Lang::Ja, Severity::Warning) => "警告",
+            (Lang::Ja, Severity::Info) => "情報",
+            (Lang::En, s) => s.name(),
+        }
+    }
+
+    /// A skipped file's note, after the reason the engine gives.
+    pub fn skipped(&self, reason: &str) -> String {
+        self.ja_en(
+            format!("{reason}（検査していません）"),
+            format!("{reason}; not checked"),
+        )
+    }
+
     /// The one-line note for a document no rule applies to.
     pub fn no_rule_applies(&self, document: &str) -> String {
         self.ja_en(

@@ -40,10 +40,11 @@ pub fn render(err: &LoadError, color: bool) -> String {
                 .get(*at..)
                 .and_then(|t| t.chars().next())
                 .map_or(0, char::len_utf8);
+            let src = Snippet::new(name.clone(), lossy, *at..*at + span_len);
             let diag = DecodeDiagnostic {
                 message: format!("{name}:{}:{}: {source}", pos.line, pos.column),
-                src: Snippet::new(name.clone(), lossy, *at..*at + span_len),
-                at: SourceSpan::new((*at).into(), span_len),
+                at: src.span(&(*at..*at + span_len)),
+                src,
                 label: match source {
                     DecodeError::Nul { .. } => format!("a NUL byte (file byte {offset})"),
                     _ => format!("not valid {encoding} (file byte {offset})"),

@@ -5,6 +5,7 @@
 //! [`Sink`] (the parts are written in order, inside the format's frame,
 //! then the format's tail).
 
+mod compact;
 pub mod explain;
 mod github;
 pub mod human;
@@ -33,6 +34,7 @@ pub enum Format {
     Sarif,
     Github,
     Markdown,
+    Compact,
 }
 
 /// Renders each checked file in one format.
@@ -133,6 +135,7 @@ impl Printer for Report<'_> {
             (Format::Sarif, Some(log)) => log.results(r),
             (Format::Github, _) => github::render_file(r, &self.texts),
             (Format::Markdown, _) => markdown::rows(r, &self.texts),
+            (Format::Compact, _) => compact::render_file(r, &self.texts),
             (Format::Sarif, None) => String::new(),
         };
         Printed {

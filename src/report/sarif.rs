@@ -156,7 +156,7 @@ fn descriptors(set: &RuleSet, lang: Lang) -> (Vec<Value>, Vec<String>) {
                 "id": r.id,
                 "name": r.id.replace(['/', '-'], "_"),
                 "shortDescription": { "text": r.title.get(lang) },
-                "fullDescription": { "text": r.message.get(lang) },
+                "fullDescription": { "text": super::explain::describe(r, lang) },
                 "defaultConfiguration": { "level": level(r.severity) },
                 "properties": { "tags": r.tags, "pack": r.pack },
             });
@@ -189,16 +189,21 @@ fn descriptors(set: &RuleSet, lang: Lang) -> (Vec<Value>, Vec<String>) {
 
 /// The whole log, with these results.
 fn log(descriptors: Vec<Value>, results: Vec<Value>) -> Value {
+    let mut driver = json!({
+        "name": "policylint",
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": descriptors,
+    });
+    // Where code scanning links the tool's name: the package's repository.
+    if !env!("CARGO_PKG_REPOSITORY").is_empty() {
+        driver["informationUri"] = json!(env!("CARGO_PKG_REPOSITORY"));
+    }
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": { "driver": {
-                "name": "policylint",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "rules": descriptors,
-            }},
+            "tool": { "driver": driver },
             "columnKind": "unicodeCodePoints",
             "results": results,
         }]

@@ -43,6 +43,10 @@ pub enum ReadError {
         size: u64,
         limit: u64,
     },
+    /// A stream (standard input) longer than the limit: read no further,
+    /// so its size is not known.
+    #[error("{path}: more than {limit} bytes, over the limit")]
+    StreamTooLarge { path: PathBuf, limit: u64 },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -59,6 +63,7 @@ impl ReadError {
             | ReadError::NotAFile { path }
             | ReadError::PermissionDenied { path }
             | ReadError::TooLarge { path, .. }
+            | ReadError::StreamTooLarge { path, .. }
             | ReadError::Io { path, .. } => path,
         }
     }
@@ -98,6 +103,24 @@ pub fn read_file(path: &Path, max_size: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// Read a stream (standard input), shown as `path`, to its end or to one
+/// byte past `max_size`, whichever comes first: an endless or huge stream
+/// costs at most the limit, as a file does.
+pub fn read_stream(path: &Path, stream: impl Read, max_size: u64) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::new();
+    stream
+        .take(max_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(path, e))?;
+    if bytes.len() as u64 > max_size {
+        return Err(ReadError::StreamTooLarge {
+            path: path.to_path_buf(),
+            limit: max_size,
+        });
+    }
+    Ok(bytes)
+}
+
 /// Read a configuration-side file (a config, a baseline) as UTF-8 text:
 /// a regular file of at most `max_size` bytes, like a document, so that a
 /// path such as /dev/zero or a FIFO is refused rather than read forever.
@@ -119,5 +142,21 @@ fn io_error(path: &Path, e: std::io::Error) -> ReadError {
         std::io::ErrorKind::PermissionDenied => ReadError::PermissionDenied { path },
         std::io::ErrorKind::IsADirectory => ReadError::IsDirectory { path },
         _ => ReadError::Io { path, source: e },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_is_read_up_to_its_limit_and_no_further() {
+        let name = Path::new("-");
+        assert_eq!(read_stream(name, &b"abc"[..], 3).unwrap(), b"abc");
+        // An endless stream ends at the limit.
+        let endless = std::io::repeat(b'a');
+        let err = read_stream(name, endless, 10).unwrap_err();
+        assert!(matches!(err, ReadError::StreamTooLarge { limit: 10, .. }));
+        assert_eq!(err.to_string(), "-: more than 10 bytes, over the limit");
     }
 }

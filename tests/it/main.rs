@@ -24,6 +24,7 @@ mod hostile;
 mod layering;
 mod normalize_props;
 mod outline;
+mod outputs;
 mod pack_foreign;
 mod pack_rights;
 mod pack_security;
