@@ -11,6 +11,10 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+NAMES = ("local", "pre-commit", "github")
+if len(sys.argv) != 2 or sys.argv[1] not in NAMES:
+    print("usage: quickstart.py NAME   (local, pre-commit or github)", file=sys.stderr)
+    sys.exit(2)
 with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
     readme = f.read()
 m = re.search(r"<!-- quickstart:" + re.escape(sys.argv[1]) + r" -->\s*```[a-z]*\n(.*?)```", readme, re.S)

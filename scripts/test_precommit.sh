@@ -6,7 +6,12 @@
 # the bad policy with the finding in its output, and pass once it is fixed.
 # pre-commit builds the hook with cargo (language: rust). HEAD must hold the
 # code under test (commit first).
+# usage: test_precommit.sh   (no arguments; pre-commit comes from PyPI)
 set -euo pipefail
+if [ "$#" -ne 0 ]; then
+  echo "usage: test_precommit.sh (no arguments)" >&2
+  exit 2
+fi
 repo=$(cd "$(dirname "$0")/.." && pwd)
 rev=$(git -C "$repo" rev-parse HEAD)
 work=$(mktemp -d)

@@ -3,6 +3,10 @@
 # temporary directory. (The pre-commit one is run by test_precommit.sh.)
 # usage: test_quickstart.sh POLICYLINT_BIN
 set -euo pipefail
+if [ "$#" -ne 1 ] || [ ! -x "$1" ]; then
+  echo "usage: test_quickstart.sh POLICYLINT_BIN (an executable policylint)" >&2
+  exit 2
+fi
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 work=$(mktemp -d)

@@ -8,13 +8,15 @@ The schema is not copied into the project: CI passes the shared copy.
 import json
 import sys
 
-import jsonschema
-
 
 def main() -> int:
     if len(sys.argv) < 3:
         print(__doc__.strip(), file=sys.stderr)
         return 2
+    # Imported here so that a wrong call gets the usage line even where
+    # jsonschema is not installed.
+    import jsonschema
+
     with open(sys.argv[1], encoding="utf-8") as f:
         schema = json.load(f)
     validator_cls = jsonschema.validators.validator_for(schema)

@@ -6,9 +6,12 @@ usage: run_locally.py --workspace DIR [--input NAME=VALUE ...]
 GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_PATH and GITHUB_ENV point at
 temporary files whose paths are printed as JSON on the last line of
 standard output, with the exit code of each step. Expressions are allowed
-only in `env:` values (`${{ inputs.NAME }}`, `${{ github.action_path }}`);
-a `run:` script that contains one is refused, since interpolating inputs
-into a script is an injection hole.
+only in `env:` values (`${{ inputs.NAME }}`, `${{ github.action_path }}`,
+`${{ steps.ID.outputs.NAME }}`, and `github.action_ref` and
+`github.action_repository`, empty here as for a local action); a `run:`
+script that contains one is refused, since interpolating inputs into a
+script is an injection hole. A `uses:` step (the build cache) cannot run
+here and is skipped, with a note.
 """
 import argparse
 import json
@@ -44,16 +47,28 @@ def main() -> int:
     for path in files.values():
         open(path, "w").close()
 
+    outputs: dict[str, dict[str, str]] = {}
+
     def evaluate(expr: str) -> str:
         if expr.startswith("inputs."):
             return inputs[expr[len("inputs."):]]
         if expr == "github.action_path":
             return ROOT
+        if expr in ("github.action_ref", "github.action_repository"):
+            return ""
+        m = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", expr)
+        if m:
+            return outputs.get(m.group(1), {}).get(m.group(2), "")
         raise SystemExit(f"expression not supported here: {expr}")
 
     codes = []
     for step in action["runs"]["steps"]:
+        if "uses" in step:
+            print(f"skipped {step.get('name')!r}: uses {step['uses']}, not run locally", file=sys.stderr)
+            continue
         run = step["run"]
+        # What this step writes to GITHUB_OUTPUT are its outputs.
+        start = os.path.getsize(files["GITHUB_OUTPUT"])
         if "${{" in run:
             raise SystemExit(f"step {step.get('name')!r} interpolates an expression into its script")
         env = dict(os.environ)
@@ -65,6 +80,10 @@ def main() -> int:
         for k, v in (step.get("env") or {}).items():
             env[k] = EXPR.sub(lambda m: evaluate(m.group(1)), str(v))
         proc = subprocess.run(["bash", "-e", "-c", run], cwd=args.workspace, env=env)
+        with open(files["GITHUB_OUTPUT"], encoding="utf-8") as f:
+            f.seek(start)
+            written = dict(line.rstrip("\n").partition("=")[::2] for line in f if "=" in line)
+        outputs[step.get("id", "")] = written
         codes.append({"step": step.get("name"), "code": proc.returncode})
         if proc.returncode != 0:
             break

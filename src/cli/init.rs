@@ -12,6 +12,15 @@ const TOML: &str = include_str!("templates/policylint.toml");
 const PRE_COMMIT: &str = include_str!("templates/pre-commit-config.yaml");
 const WORKFLOW: &str = include_str!("templates/workflow.yml");
 
+/// The release tag of this build: the release workflow publishes every
+/// version as `v<version>`, so the snippets pin what the user runs.
+const TAG: &str = concat!("v", env!("CARGO_PKG_VERSION"));
+
+/// A template with `@TAG@` replaced by this build's release tag.
+fn pinned(template: &str) -> String {
+    template.replace("@TAG@", TAG)
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct InitArgs {
     /// Directory to write into (default: the current directory).
@@ -40,16 +49,19 @@ fn write(path: &Path, text: &str, force: bool) -> Result<bool, String> {
 }
 
 pub(crate) fn run(args: &InitArgs) -> Result<Outcome, Error> {
-    let mut files = vec![(args.dir.join(super::config::FILE_NAME), TOML)];
+    let mut files = vec![(args.dir.join(super::config::FILE_NAME), TOML.to_string())];
     if args.pre_commit {
-        files.push((args.dir.join(".pre-commit-config.yaml"), PRE_COMMIT));
+        files.push((args.dir.join(".pre-commit-config.yaml"), pinned(PRE_COMMIT)));
     }
     if args.github {
-        files.push((args.dir.join(".github/workflows/policylint.yml"), WORKFLOW));
+        files.push((
+            args.dir.join(".github/workflows/policylint.yml"),
+            pinned(WORKFLOW),
+        ));
     }
     let mut kept = String::new();
     for (path, text) in files {
-        match write(&path, text, args.force) {
+        match write(&path, &text, args.force) {
             Ok(true) => println!("wrote {}", path.display()),
             Ok(false) => kept.push_str(&format!(
                 "{} exists; kept it (use --force to overwrite)\n",

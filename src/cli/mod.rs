@@ -4,6 +4,7 @@
 
 mod check;
 mod config;
+mod help;
 mod init;
 mod outline;
 mod paths;
@@ -22,7 +23,9 @@ use crate::{Error, Outcome};
     name = "policylint",
     version,
     about = "A policy-as-code linter for privacy policies (APPI first)",
-    long_about = None
+    long_about = None,
+    // Our own `help` adds topics (`help config`) to clap's command help.
+    disable_help_subcommand = true
 )]
 struct Cli {
     #[command(subcommand)]
@@ -52,6 +55,9 @@ enum Command {
     },
     /// Print the man page (roff).
     Man,
+    /// Print help: `help config` for the policylint.toml reference, `help
+    /// COMMAND` for a command.
+    Help(help::HelpArgs),
 }
 
 /// Whether to colour output written to stderr.
@@ -69,6 +75,7 @@ pub(crate) fn run() -> Result<Outcome, Error> {
         Command::Explain(args) => rules_cmd::explain(&args),
         Command::Test(args) => test_cmd::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Help(args) => help::run(&args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "policylint", &mut std::io::stdout());
