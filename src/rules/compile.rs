@@ -72,30 +72,11 @@ const SHOWN_FIELDS: &[&str] = &[
     "help",
 ];
 
-/// Every key a rule field may have: [`SHOWN_FIELDS`] and the suffixed
-/// keys of the text fields.
-pub(super) const FIELDS: &[&str] = &[
-    "title",
-    "severity",
-    "cite",
-    "url",
-    "effective",
-    "tags",
-    "message",
-    "forbid-message",
-    "reference-message",
-    "help",
-    "title.ja",
-    "title.en",
-    "message.ja",
-    "message.en",
-    "forbid-message.ja",
-    "forbid-message.en",
-    "reference-message.ja",
-    "reference-message.en",
-    "help.ja",
-    "help.en",
-];
+/// Whether `key` is a rule field: one of [`SHOWN_FIELDS`], or a text
+/// field with a language suffix (`message.ja`).
+pub(super) fn is_field(key: &str) -> bool {
+    SHOWN_FIELDS.contains(&key) || text_key(key).is_some()
+}
 
 /// The language a text field's key names, and its key without the suffix.
 fn text_key(key: &str) -> Option<(&str, Option<Lang>)> {
@@ -814,8 +795,8 @@ impl<'a> Compiler<'a> {
         let mut seen_fields: HashMap<&str, &Span> = HashMap::new();
         for f in &r.fields {
             let key = f.key.node.as_str();
-            if !FIELDS.contains(&key) {
-                let best = FIELDS
+            if !is_field(key) {
+                let best = SHOWN_FIELDS
                     .iter()
                     .min_by_key(|k| strsim::levenshtein(key, k))
                     .copied()

@@ -88,45 +88,30 @@ fn json_findings(v: &serde_json::Value) -> Vec<(String, u64, u64)> {
 
 // ---- several outputs from one run ----
 
+/// One report to standard output and four files.
+const EVERY_OUTPUT: &[&str] = &[
+    "docs",
+    "--format",
+    "github",
+    "--output",
+    "sarif=out/report.sarif",
+    "--output",
+    "markdown=out/summary.md",
+    "--output",
+    "json=out/report.json",
+    "--output",
+    "compact=out/findings.txt",
+];
+
 #[test]
 fn one_run_writes_every_output_with_the_same_findings() {
     let d = project();
-    let out = check_in(
-        d.path(),
-        &[
-            "docs",
-            "--format",
-            "github",
-            "--output",
-            "sarif=out/report.sarif",
-            "--output",
-            "markdown=out/summary.md",
-            "--output",
-            "json=out/report.json",
-            "--output",
-            "compact=out/findings.txt",
-        ],
-    );
+    let out = check_in(d.path(), EVERY_OUTPUT);
     // out/ does not exist: a report's folder is not created.
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(out.stderr.contains("out/report.sarif"), "{}", out.stderr);
     std::fs::create_dir(d.path().join("out")).unwrap();
-    let out = check_in(
-        d.path(),
-        &[
-            "docs",
-            "--format",
-            "github",
-            "--output",
-            "sarif=out/report.sarif",
-            "--output",
-            "markdown=out/summary.md",
-            "--output",
-            "json=out/report.json",
-            "--output",
-            "compact=out/findings.txt",
-        ],
-    );
+    let out = check_in(d.path(), EVERY_OUTPUT);
     assert_eq!(out.code, 1, "{}", out.stderr);
     let read = |p: &str| std::fs::read_to_string(d.path().join(p)).unwrap();
     let expected = vec![

@@ -341,7 +341,7 @@ impl<'a> Reader<'a> {
             return true;
         }
         let (word, rest) = line.split_once([' ', '\t']).unwrap_or((line, ""));
-        let starts = STATEMENTS.contains(&word) || crate::rules::compile::FIELDS.contains(&word);
+        let starts = STATEMENTS.contains(&word) || crate::rules::compile::is_field(word);
         starts && !rest.trim().is_empty()
     }
 
