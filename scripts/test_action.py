@@ -14,8 +14,6 @@ import subprocess
 import sys
 import tempfile
 
-import jsonschema
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -31,7 +29,10 @@ def counting(binary: str, tmp: str) -> tuple[str, str]:
 
 
 def run_action(workspace: str, binary: str, inputs: dict) -> tuple[int, str, dict]:
-    cmd = [sys.executable, os.path.join(ROOT, "scripts/action/run_locally.py"), "--workspace", workspace]
+    runner_temp = os.path.join(os.path.dirname(workspace), "runner")
+    os.makedirs(runner_temp, exist_ok=True)
+    cmd = [sys.executable, os.path.join(ROOT, "scripts/action/run_locally.py"), "--workspace", workspace,
+           "--runner-temp", runner_temp]
     for k, v in inputs.items():
         cmd += ["--input", f"{k}={v}"]
     env = dict(os.environ, POLICYLINT_BIN=binary, NO_COLOR="1")
@@ -41,9 +42,24 @@ def run_action(workspace: str, binary: str, inputs: dict) -> tuple[int, str, dic
 
 
 def main() -> int:
+    if len(sys.argv) != 3:
+        print("usage: test_action.py POLICYLINT_BIN SARIF_SCHEMA", file=sys.stderr)
+        return 2
+    # Imported here so that a wrong call gets the usage line even without it.
+    import jsonschema
+
     binary = os.path.abspath(sys.argv[1])
     with open(sys.argv[2], encoding="utf-8") as f:
         schema = json.load(f)
+    # Everything the test writes is under one folder, removed at the end.
+    root = tempfile.mkdtemp(prefix="test-action-")
+    try:
+        return run_all(binary, schema, jsonschema, root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def run_all(binary: str, schema: dict, jsonschema, root: str) -> int:
     failures = []
 
     def check(cond: bool, what: str) -> None:
@@ -51,7 +67,8 @@ def main() -> int:
         if not cond:
             failures.append(what)
 
-    ws = tempfile.mkdtemp(prefix="workspace-")
+    ws = os.path.join(root, "workspace")
+    os.makedirs(ws)
     os.makedirs(os.path.join(ws, "docs"))
     shutil.copy(os.path.join(ROOT, "fixtures/compliant/privacy-policy.md"), os.path.join(ws, "docs/good.md"))
     with open(os.path.join(ws, "docs/bad.md"), "w", encoding="utf-8") as f:
@@ -59,7 +76,7 @@ def main() -> int:
     evil_name = "docs/p$(touch PWNED_FILE);`touch PWNED_TICK`.md"
     shutil.copy(os.path.join(ws, "docs/bad.md"), os.path.join(ws, evil_name))
 
-    wrapper, calls = counting(binary, tempfile.mkdtemp(prefix="calls-"))
+    wrapper, calls = counting(binary, os.path.join(root, "calls"))
     code, out, info = run_action(ws, wrapper, {
         "paths": "docs\\n$(touch PWNED_INPUT)\\n; touch PWNED_SEMI\\n`touch PWNED_BACKTICK`",
         "sarif-file": "out`touch PWNED_SARIF`$(touch PWNED_SARIF2).sarif",

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # The helper scripts, called wrongly, answer with a usage line on stderr and
 # exit 2: no traceback, no unbound-variable message, no run with defaults.
-# (scripts/test_action.py is left out: it is tested where it is run.)
 # usage: test_scripts.sh   (no arguments; run with python3 and node on PATH)
 set -euo pipefail
 if [ "$#" -ne 0 ]; then
@@ -41,6 +40,8 @@ check scripts/docs_examples.py
 check scripts/bench.py --no-such-option
 check scripts/actionlint.cjs
 check scripts/action/run_locally.py
+check scripts/test_action.py
+check scripts/test_action.py only-one
 check scripts/test_quickstart.sh
 check scripts/test_quickstart.sh "$work/no-such-binary"
 check scripts/test_docs_examples.sh

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Step 2 of the GitHub Action: run `policylint check` once, for three
+# The last step of the GitHub Action: run `policylint check` once, for three
 # reports of the same findings: the log in the chosen format (github:
 # workflow commands that annotate the pull request), SARIF to a file, and a
 # Markdown table for the job summary. Inputs come in environment variables

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Run the steps of action.yml on this machine the way a GitHub runner does.
 
-usage: run_locally.py --workspace DIR [--input NAME=VALUE ...]
+usage: run_locally.py --workspace DIR --runner-temp DIR [--input NAME=VALUE ...]
 
 GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_PATH and GITHUB_ENV point at
-temporary files whose paths are printed as JSON on the last line of
+files in the --runner-temp folder (RUNNER_TEMP; the caller removes it), whose
+paths are printed as JSON on the last line of
 standard output, with the exit code of each step. Expressions are allowed
 only in `env:` values (`${{ inputs.NAME }}`, `${{ github.action_path }}`,
 `${{ steps.ID.outputs.NAME }}`, and `github.action_ref` and
@@ -30,6 +31,7 @@ EXPR = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--workspace", required=True)
+    ap.add_argument("--runner-temp", required=True)
     ap.add_argument("--input", action="append", default=[])
     args = ap.parse_args()
     with open(os.path.join(ROOT, "action.yml"), encoding="utf-8") as f:
@@ -42,7 +44,7 @@ def main() -> int:
             return 2
         inputs[name] = value.replace("\\n", "\n")
 
-    tmp = tempfile.mkdtemp(prefix="action-")
+    tmp = tempfile.mkdtemp(prefix="action-", dir=args.runner_temp)
     files = {k: os.path.join(tmp, k.lower()) for k in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_PATH", "GITHUB_ENV")}
     for path in files.values():
         open(path, "w").close()
