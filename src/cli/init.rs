@@ -89,4 +89,30 @@ mod tests {
         let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
         assert!(messages.is_empty(), "{messages:?}");
     }
+
+    /// The template says its values are the defaults: a file written by
+    /// `init` must not change what a run checks (it once left out `*.vue`).
+    #[test]
+    fn the_template_writes_the_defaults() {
+        use policylint::engine::Settings;
+        let (c, _) = crate::cli::config::Config::parse(
+            "policylint.toml",
+            super::TOML.to_string(),
+            std::path::Path::new("."),
+        );
+        let d = Settings::default();
+        let s = &c.settings;
+        assert_eq!(s.include, d.include);
+        assert_eq!(s.exclude, d.exclude);
+        assert_eq!(s.max_file_size, d.max_file_size);
+        assert_eq!(s.max_diagnostics, d.max_diagnostics);
+        assert_eq!(s.file_timeout, d.file_timeout);
+        assert!(s.rules.is_empty() && s.overrides.is_empty() && s.context.is_empty());
+        assert!(c.builtin && c.packs.is_empty());
+        assert_eq!(c.lang, Some(policylint::rules::Lang::Ja));
+        assert_eq!(
+            c.fail_level,
+            Some(crate::cli::config::FailLevel::At(policylint::rules::Severity::Error))
+        );
+    }
 }
