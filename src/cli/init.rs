@@ -112,7 +112,9 @@ mod tests {
         assert_eq!(c.lang, Some(policylint::rules::Lang::Ja));
         assert_eq!(
             c.fail_level,
-            Some(crate::cli::config::FailLevel::At(policylint::rules::Severity::Error))
+            Some(crate::cli::config::FailLevel::At(
+                policylint::rules::Severity::Error
+            ))
         );
     }
 }

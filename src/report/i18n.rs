@@ -355,14 +355,20 @@ impl<'a> Texts<'a> {
             info: i,
             suppressed,
             baselined,
-            ..
+            unreadable,
         } = *t;
+        // Files that could not be read are counted among the files, so the
+        // line says how many of them were not read rather than checked.
+        let (u_ja, u_en) = match unreadable {
+            0 => (String::new(), String::new()),
+            u => (format!("、{u}件読み込めず"), format!(", {u} unreadable")),
+        };
         self.ja_en(
             format!(
-                "{n}ファイルを検査（{skipped}件スキップ）: エラー{e}件、警告{w}件、情報{i}件、抑制{suppressed}件、ベースライン{baselined}件（{secs:.2}秒）"
+                "{n}ファイルを検査（{skipped}件スキップ{u_ja}）: エラー{e}件、警告{w}件、情報{i}件、抑制{suppressed}件、ベースライン{baselined}件（{secs:.2}秒）"
             ),
             format!(
-                "checked {n} files ({skipped} skipped): {e} errors, {w} warnings, {i} info; {suppressed} suppressed, {baselined} baselined ({secs:.2}s)"
+                "checked {n} files ({skipped} skipped{u_en}): {e} errors, {w} warnings, {i} info; {suppressed} suppressed, {baselined} baselined ({secs:.2}s)"
             ),
         )
     }

@@ -393,6 +393,13 @@ fn a_missing_path_is_an_input_error_whatever_the_fail_level() {
             out.stdout
         );
     }
+    // The closing line says the file was not read, not that it was checked.
+    let out = check(&root, &["dosc", "docs", "--lang", "en"]);
+    assert!(
+        out.stderr.contains(" skipped, 1 unreadable): "),
+        "{}",
+        out.stderr
+    );
     // A missing file is reported even if the configuration would exclude
     // it: it is a mistyped name, not a file left out.
     let d = project("exclude = [\"docs/legacy/**\"]\n");
