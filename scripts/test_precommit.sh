@@ -3,7 +3,8 @@
 # temporary virtual environment, make a git repository with a compliant and
 # a non-compliant policy and a .pre-commit-config.yaml pointing at this
 # repository at HEAD, and run `pre-commit run --all-files`: it must fail on
-# the bad policy with the finding in its output, and pass once it is fixed.
+# the bad policy with the finding in its output, and pass once it is fixed,
+# with a bad policy left in a folder the configuration excludes.
 # pre-commit builds the hook with cargo (language: rust). HEAD must hold the
 # code under test (commit first).
 # usage: test_precommit.sh   (no arguments; pre-commit comes from PyPI)
@@ -52,14 +53,20 @@ grep -q "appi/complaint-contact" "$work/out.txt" && ok "the finding is in the ou
 grep -q "bad.md" "$work/out.txt" && ok "the output names bad.md" || bad "bad.md is not named"
 
 cp good.md bad.md
+# A policy the configuration excludes is skipped even when pre-commit names
+# it: it must not fail the hook.
+mkdir legacy
+printf '# 旧プライバシーポリシー\n\n当社は個人情報を適切に取り扱います。\n' > legacy/old.md
+printf 'exclude = ["legacy/**"]\n' > policylint.toml
 git add -A
-git commit -qm "fix the policy"
+git commit -qm "fix the policy; keep the old one, excluded"
 set +e
 "$work/venv/bin/pre-commit" run --all-files > "$work/out2.txt" 2>&1
 code=$?
 set -e
 cat "$work/out2.txt"
-[ "$code" -eq 0 ] && ok "the hook passes once the policy is fixed" || bad "the hook still fails after the fix"
+[ "$code" -eq 0 ] && ok "the hook passes once the policy is fixed (the excluded one is not checked)" || bad "the hook still fails after the fix"
+grep -q "legacy/old.md.*exclude" "$work/out2.txt" && ok "a note says the excluded file was not checked" || bad "no note for the excluded file"
 
 echo "pre-commit: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
