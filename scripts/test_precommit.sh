@@ -61,7 +61,7 @@ printf 'exclude = ["legacy/**"]\n' > policylint.toml
 git add -A
 git commit -qm "fix the policy; keep the old one, excluded"
 set +e
-"$work/venv/bin/pre-commit" run --all-files > "$work/out2.txt" 2>&1
+"$work/venv/bin/pre-commit" run --all-files --verbose > "$work/out2.txt" 2>&1
 code=$?
 set -e
 cat "$work/out2.txt"
