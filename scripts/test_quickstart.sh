@@ -34,7 +34,7 @@ with open(sys.argv[2], "w") as f:
         f.write(f"--input\n{k}={v}\n")
 PY
 mapfile -t inputs < "$work/inputs.txt"
-(cd "$work/project" && POLICYLINT_BIN="$work/bin/policylint" python3 "$repo/scripts/action/run_locally.py" --workspace "$work/project" "${inputs[@]}")
+(cd "$work/project" && POLICYLINT_BIN="$work/bin/policylint" python3 "$repo/scripts/action/run_locally.py" --workspace "$work/project" --runner-temp "$work" "${inputs[@]}")
 [ -f "$work/project/policylint.sarif" ]
 passed=$((passed + 1))
 
