@@ -8,6 +8,7 @@
 //! to the member it lies in.
 
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 use super::{Document, Link, NodeKind, context, structure::Node};
 use crate::source::FileOffsets;
@@ -116,6 +117,46 @@ impl Document {
     }
 }
 
+/// The file a relative link in the page at `from` points to: `from`'s
+/// folder joined with the target, `.` and `..` resolved, fragment and query
+/// removed. None for an absolute URL (`https:`, `mailto:`, `//host`), a
+/// site-absolute path (`/about`) or a link within the page (`#top`).
+pub fn resolve_link(from: &Path, target: &str) -> Option<PathBuf> {
+    let t = target.trim();
+    let t = t.split(['#', '?']).next().unwrap_or("");
+    let scheme = t.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if t.is_empty() || scheme || t.starts_with('/') || t.starts_with('\\') {
+        return None;
+    }
+    let base = from.parent().unwrap_or(Path::new(""));
+    Some(normal(&base.join(t)))
+}
+
+/// A path with `.` components removed and `..` folded where it can be, so
+/// that two spellings of one relative path compare equal.
+pub fn normal(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let last_is_parent =
+                    matches!(out.components().next_back(), Some(Component::ParentDir));
+                if last_is_parent || !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,5 +225,38 @@ mod tests {
             assert!(c.text.get(n.src.clone()).is_some());
         }
         assert_eq!(b.title(), Some("会社概要"));
+    }
+
+    #[test]
+    fn relative_links_resolve_from_the_page_folder() {
+        let from = Path::new("site/privacy/index.html");
+        let r = |t: &str| resolve_link(from, t);
+        assert_eq!(
+            r("cookie.html"),
+            Some(PathBuf::from("site/privacy/cookie.html"))
+        );
+        assert_eq!(
+            r("./cookie.html#a"),
+            Some(PathBuf::from("site/privacy/cookie.html"))
+        );
+        assert_eq!(
+            r("../company.html?x=1"),
+            Some(PathBuf::from("site/company.html"))
+        );
+        for t in [
+            "https://example.jp/a.html",
+            "//cdn/a.html",
+            "/about.html",
+            "#top",
+            "mailto:a@b.jp",
+            "",
+        ] {
+            assert_eq!(r(t), None, "{t}");
+        }
+        assert_eq!(
+            normal(Path::new("./a/../b/./c.md")),
+            PathBuf::from("b/c.md")
+        );
+        assert_eq!(normal(Path::new("../x.md")), PathBuf::from("../x.md"));
     }
 }
