@@ -290,7 +290,13 @@ impl<'a> Engine<'a> {
             }
             let line = doc.line(f.span.start);
             let suppressed = directives::suppress(&mut directives, &f.rule, line);
-            found.push(Pending::Finding(f, elsewhere, suppressed));
+            found.push(Pending::Finding(
+                Box::new(Placed {
+                    finding: f,
+                    elsewhere,
+                }),
+                suppressed,
+            ));
         }
         for (i, dir) in directives.iter().enumerate() {
             let unknown = dir
@@ -319,13 +325,13 @@ impl<'a> Engine<'a> {
         let mut diags: Vec<Diag> = found
             .into_iter()
             .map(|x| match x {
-                Pending::Finding(f, elsewhere, suppressed) => Diag {
+                Pending::Finding(p, suppressed) => Diag {
                     suppressed,
                     ..locate(
                         doc,
                         leaves.get_or_init(|| Leaves::new(doc)),
-                        f,
-                        &elsewhere,
+                        p.finding,
+                        &p.elsewhere,
                         members,
                     )
                 },
@@ -515,7 +521,7 @@ fn pos(doc: &Document, offset: usize) -> Pos {
 /// in a suppression (by the indices of the directive and of the id),
 /// before it is located.
 enum Pending {
-    Finding(Finding, Vec<Option<usize>>, Option<String>),
+    Finding(Box<Placed>, Option<String>),
     Unused(usize),
     Unknown(usize, usize),
 }
@@ -524,7 +530,10 @@ impl Pending {
     /// Position then rule: the order of a file's diagnostics.
     fn key<'a>(&'a self, directives: &'a [directives::Directive]) -> (usize, usize, &'a str) {
         match self {
-            Pending::Finding(f, _, _) => (f.span.start, f.span.end, f.rule.as_str()),
+            Pending::Finding(p, _) => {
+                let f = &p.finding;
+                (f.span.start, f.span.end, f.rule.as_str())
+            }
             Pending::Unused(i) => {
                 let d = &directives[*i];
                 (d.span.start, d.span.end, "policylint/unused-suppression")

@@ -300,6 +300,7 @@ mod tests {
     fn json_file(r: &FileResult) -> JsonFile<'_> {
         JsonFile {
             path: &r.path,
+            set: r.set.as_deref(),
             format: r.format,
             encoding: r.encoding,
             skipped: r.skipped.as_deref(),

@@ -295,7 +295,11 @@ fn a_suppression_comment_in_a_member_suppresses_its_finding() {
 #[test]
 fn set_errors_in_the_config_are_located() {
     let d = tempfile::tempdir().unwrap();
-    std::fs::write(d.path().join("a.md"), "# 方針\n\n当社は個人情報を扱います。\n").unwrap();
+    std::fs::write(
+        d.path().join("a.md"),
+        "# 方針\n\n当社は個人情報を扱います。\n",
+    )
+    .unwrap();
     std::fs::write(
         d.path().join("policylint.toml"),
         "[[sets]]\npaths = [\"a.md\"]\n\n[[sets]]\nname = \"b\"\n",
@@ -303,8 +307,16 @@ fn set_errors_in_the_config_are_located() {
     .unwrap();
     let out: Out = run(d.path(), &["check", "a.md"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("a `[[sets]]` block without `name`"), "{}", out.stderr);
-    assert!(out.stderr.contains("a `[[sets]]` block without `paths`"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("a `[[sets]]` block without `name`"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("a `[[sets]]` block without `paths`"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("policylint.toml:1:1"), "{}", out.stderr);
     // A file in two sets.
     std::fs::write(
@@ -314,8 +326,16 @@ fn set_errors_in_the_config_are_located() {
     .unwrap();
     let out = run(d.path(), &["check", "a.md"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("a.md is in two sets: `a` and `b`"), "{}", out.stderr);
-    assert!(out.stderr.contains("policylint.toml:7:10"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("a.md is in two sets: `a` and `b`"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("policylint.toml:7:10"),
+        "{}",
+        out.stderr
+    );
     // A path of a set that matches nothing checked: a note, and the run goes on.
     std::fs::write(
         d.path().join("policylint.toml"),
@@ -325,7 +345,8 @@ fn set_errors_in_the_config_are_located() {
     let out = run(d.path(), &["check", "a.md", "--fail-level", "never"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stderr.contains("note: set `a`: `gone.md` matches no file being checked"),
+        out.stderr
+            .contains("note: set `a`: `gone.md` matches no file being checked"),
         "{}",
         out.stderr
     );
@@ -350,7 +371,14 @@ fn every_output_format_shows_a_finding_in_two_files() {
         let out = run(
             &dir,
             &[
-                "check", "partial", "--format", format, "--lang", "en", "--fail-level", "never",
+                "check",
+                "partial",
+                "--format",
+                format,
+                "--lang",
+                "en",
+                "--fail-level",
+                "never",
             ],
         );
         assert_eq!(out.code, 0, "{format}: {}", out.stderr);
