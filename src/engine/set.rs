@@ -337,3 +337,39 @@ fn place(mut f: Finding, combined: &Document) -> (usize, Placed) {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_set_is_one_unit_at_the_place_of_its_main_page() {
+        let sets = [
+            DocSet {
+                name: "a".into(),
+                members: vec![3, 1],
+            },
+            // A member in two sets stays in the first; out of range is ignored.
+            DocSet {
+                name: "b".into(),
+                members: vec![4, 1, 9],
+            },
+        ];
+        assert_eq!(
+            units(6, &sets),
+            [
+                Unit::File(0),
+                Unit::File(2),
+                Unit::Set(0),
+                Unit::Set(1),
+                Unit::File(5)
+            ]
+        );
+        // A set none of whose members is checked is no unit.
+        let gone = [DocSet {
+            name: "c".into(),
+            members: vec![7],
+        }];
+        assert_eq!(units(2, &gone), [Unit::File(0), Unit::File(1)]);
+    }
+}
