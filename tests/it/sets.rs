@@ -385,3 +385,36 @@ fn every_output_format_shows_a_finding_in_two_files() {
         insta::assert_snapshot!(format!("two_files_{format}"), out.stdout);
     }
 }
+
+#[test]
+fn the_main_pages_settings_and_context_apply_to_the_set() {
+    let files = [
+        ("x.rules", RULES),
+        ("a.md", "# 方針\n\n当社の方針です。\n"),
+        ("b.md", "# 別紙\n\nほかのことを書きます。\n"),
+    ];
+    let d = project(&files, &["a.md", "b.md"]);
+    let base = std::fs::read_to_string(d.path().join("policylint.toml")).unwrap();
+    let with = |extra: &str| {
+        std::fs::write(d.path().join("policylint.toml"), format!("{base}\n{extra}")).unwrap();
+        rules_run(d.path(), &["a.md", "b.md"])
+    };
+    let severity = |v: &serde_json::Value| {
+        of_rule(v, "t/whole")
+            .into_iter()
+            .map(|f| f.1)
+            .collect::<Vec<_>>()
+    };
+    // An override of another member's path does not reach the set.
+    let v = with("[[overrides]]\npaths = [\"b.md\"]\nrules = { \"t/whole\" = \"info\" }\n");
+    assert_eq!(severity(&v), ["error"]);
+    // The main page's does.
+    let v = with("[[overrides]]\npaths = [\"a.md\"]\nrules = { \"t/whole\" = \"info\" }\n");
+    assert_eq!(severity(&v), ["info"]);
+    // So does its configured context, shown on every member.
+    let v = with("[[overrides]]\npaths = [\"a.md\"]\ncontext = { document = \"other\" }\n");
+    for f in v["files"].as_array().unwrap() {
+        assert_eq!(f["context"]["document"]["value"], "other", "{f}");
+        assert_eq!(f["context"]["document"]["source"], "config", "{f}");
+    }
+}
