@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print a quick-start block of the README.
 
-usage: quickstart.py NAME   (local, pre-commit or github)
+usage: quickstart.py NAME   (local, pre-commit, github or sets)
 
 The block is the fenced code block right after `<!-- quickstart:NAME -->`.
 """
@@ -11,9 +11,9 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-NAMES = ("local", "pre-commit", "github")
+NAMES = ("local", "pre-commit", "github", "sets")
 if len(sys.argv) != 2 or sys.argv[1] not in NAMES:
-    print("usage: quickstart.py NAME   (local, pre-commit or github)", file=sys.stderr)
+    print("usage: quickstart.py NAME   (local, pre-commit, github or sets)", file=sys.stderr)
     sys.exit(2)
 with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
     readme = f.read()

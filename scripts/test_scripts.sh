@@ -38,6 +38,9 @@ check scripts/quickstart.py nosuch
 check scripts/validate_sarif.py
 check scripts/docs_examples.py
 check scripts/bench.py --no-such-option
+check scripts/score_sets.py --no-such-option
+check scripts/score_sets.py extra
+check scripts/score_sets.py --corpus "$work/no-such-corpus"
 check scripts/actionlint.cjs
 check scripts/action/run_locally.py
 check scripts/test_action.py

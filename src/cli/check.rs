@@ -179,6 +179,10 @@ pub(crate) struct CheckArgs {
     /// it was read, and the rules that did not apply, with the reason.
     #[arg(long)]
     explain_context: bool,
+    /// Do not infer document sets from relative links between the pages
+    /// checked (the configuration's `[[sets]]` still apply).
+    #[arg(long)]
+    no_infer_sets: bool,
 }
 
 /// The most threads `-j` takes: more than any machine has cores for.
@@ -358,6 +362,16 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
             )));
         }
     }
+    let infer = config.infer_sets && !args.no_infer_sets;
+    let sets = if read_stdin.is_some() {
+        Vec::new()
+    } else {
+        let max = engine.settings().max_file_size;
+        let (sets, notes) = super::sets::resolve(&config, &items, infer, max)
+            .map_err(|errs| Error::Usage(config_errors(&errs)))?;
+        eprint!("{notes}");
+        sets
+    };
     let bar = (std::io::stderr().is_terminal() && items.len() > 200).then(|| {
         let b = indicatif::ProgressBar::new(items.len() as u64);
         b.set_style(
@@ -439,7 +453,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
             let part = engine.check_read(name, read, |c| printer.print(&c));
             sink(part)
         }
-        None => engine.run(&items, args.threads, &printer, &mut sink),
+        None => engine.run_sets(&items, &sets, args.threads, &printer, &mut sink),
     };
     if let Some(b) = &bar {
         b.finish_and_clear();

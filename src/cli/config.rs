@@ -130,6 +130,18 @@ pub(crate) struct Config {
     packs_unknown: bool,
     /// The file's name as shown, and its text.
     source: Option<(String, Arc<String>)>,
+    /// `[[sets]]`: pages checked as one document.
+    pub(crate) sets: Vec<SetDecl>,
+    /// Infer sets from relative links between checked pages (default true).
+    pub(crate) infer_sets: bool,
+}
+
+/// A `[[sets]]` block: a name, and globs in set order.
+#[derive(Debug, Clone)]
+pub(crate) struct SetDecl {
+    pub(crate) name: String,
+    /// Each glob with its span in the file.
+    pub(crate) paths: Vec<(Glob, std::ops::Range<usize>)>,
 }
 
 impl Default for Config {
@@ -144,6 +156,8 @@ impl Default for Config {
             rule_refs: Vec::new(),
             packs_unknown: false,
             source: None,
+            sets: Vec::new(),
+            infer_sets: true,
         }
     }
 }
@@ -164,6 +178,17 @@ struct RawConfig {
     /// Context facets for every file: `operator = "juridical"`.
     context: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     overrides: Option<Vec<Spanned<RawOverride>>>,
+    sets: Option<Vec<Spanned<RawSet>>>,
+    infer_sets: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSet {
+    /// Both checked after reading (see [`RawOverride`]).
+    name: Option<Spanned<String>>,
+    #[serde(default)]
+    paths: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -575,7 +600,84 @@ impl Config {
                 Err(e) => b.err(0..0, format!("invalid globs: {e}"), "", None),
             }
         }
+        c.infer_sets = raw.infer_sets.unwrap_or(true);
+        let mut names: BTreeMap<String, std::ops::Range<usize>> = BTreeMap::new();
+        for set in raw.sets.iter().flatten() {
+            let span = set.span();
+            let set = set.get_ref();
+            let head = text
+                .get(span.clone())
+                .and_then(|t| t.find('\n'))
+                .map_or(span.clone(), |n| span.start..span.start + n);
+            let name = match &set.name {
+                Some(n) if !n.get_ref().trim().is_empty() => {
+                    if names.insert(n.get_ref().clone(), n.span()).is_some() {
+                        b.err(
+                            n.span(),
+                            format!("two `[[sets]]` are named `{}`", n.get_ref()),
+                            "this name is taken",
+                            Some("give each set its own name".into()),
+                        );
+                    }
+                    n.get_ref().clone()
+                }
+                Some(n) => {
+                    b.err(n.span(), "an empty set name".into(), "this name", None);
+                    String::new()
+                }
+                None => {
+                    b.err(
+                        head.clone(),
+                        "a `[[sets]]` block without `name`".into(),
+                        "this block",
+                        Some("add `name = \"…\"`: how the reports call the set".into()),
+                    );
+                    String::new()
+                }
+            };
+            if set.paths.is_empty() {
+                b.err(
+                    head,
+                    "a `[[sets]]` block without `paths`".into(),
+                    "this block",
+                    Some("add `paths = [\"main.html\", \"company.html\", …]`: its pages, main page first".into()),
+                );
+            }
+            let mut paths = Vec::new();
+            for p in &set.paths {
+                match Glob::new(p.get_ref()) {
+                    Ok(g) => paths.push((g, p.span())),
+                    Err(e) => b.err(
+                        p.span(),
+                        format!("invalid glob: {}", e.kind()),
+                        "this glob",
+                        None,
+                    ),
+                }
+            }
+            c.sets.push(SetDecl { name, paths });
+        }
         (c, by_position(b.errors))
+    }
+
+    /// An error located in the configuration file (a set's path).
+    pub(crate) fn error_at(
+        &self,
+        span: std::ops::Range<usize>,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) -> ConfigError {
+        ConfigError {
+            message,
+            label: label.to_string(),
+            help,
+            source: self
+                .source
+                .as_ref()
+                .map(|(n, t)| CharSource::new(n, t.clone())),
+            span: self.source.as_ref().map(|_| span),
+        }
     }
 
     /// Rule ids in the file that no loaded rule has (none are checked when

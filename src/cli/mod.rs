@@ -10,6 +10,7 @@ mod outline;
 mod paths;
 mod ruleargs;
 mod rules_cmd;
+mod sets;
 mod test_cmd;
 
 use std::io::IsTerminal;

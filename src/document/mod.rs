@@ -7,6 +7,7 @@ pub(crate) mod directives;
 pub mod format;
 pub(crate) mod heading;
 pub mod normalize;
+pub mod set;
 pub mod structure;
 
 use std::ops::Range;
@@ -17,7 +18,20 @@ use crate::text::{LineIndex, MappedText, Position};
 pub use context::{Context, Facet};
 pub use directives::{Directive, DirectiveKind};
 pub use format::Format;
+pub use set::PartRange;
 pub use structure::{Node, NodeId, NodeKind};
+
+/// A link in a document: `<a href>` or Markdown `[text](target)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The target as written.
+    pub target: String,
+    /// The link text: byte range in the decoded text.
+    pub span: Range<usize>,
+    /// In site navigation, a header or a footer: a menu links every page,
+    /// so such a link says nothing about which pages belong together.
+    pub boilerplate: bool,
+}
 
 /// A parsed policy document.
 #[derive(Debug)]
@@ -40,6 +54,11 @@ pub struct Document {
     /// Who publishes it, what kind of page it is, which service: inferred
     /// from the text (the configuration may override it).
     pub context: Context,
+    /// Links, in document order.
+    pub links: Vec<Link>,
+    /// For a set's combined document: where each member's text lies
+    /// (empty for a single page).
+    pub parts: Vec<PartRange>,
 }
 
 /// Why a document could not be loaded.
@@ -114,6 +133,16 @@ impl Document {
             offsets,
         } = decoded;
         let blocks = format::extract(format, &text);
+        let links = blocks
+            .iter()
+            .flat_map(|b| {
+                b.links.iter().map(|l| Link {
+                    target: l.target.clone(),
+                    span: l.span.clone(),
+                    boilerplate: b.boilerplate,
+                })
+            })
+            .collect();
         let structure = structure::build(&text, blocks);
         let lines = LineIndex::new(&text);
         let directives = directives::parse(&text, format);
@@ -130,7 +159,17 @@ impl Document {
             norm: structure.norm,
             directives,
             context,
+            links,
+            parts: Vec::new(),
         }
+    }
+
+    /// The page's title: its first heading, normalised (none without one).
+    pub fn title(&self) -> Option<&str> {
+        self.nodes
+            .iter()
+            .find(|n| n.kind == NodeKind::Heading && !n.boilerplate)
+            .map(|n| self.norm.text[n.norm.clone()].trim())
     }
 
     /// Line and column of a byte offset in the decoded text.

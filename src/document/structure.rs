@@ -84,7 +84,7 @@ pub struct Node {
 }
 
 impl Node {
-    fn new(kind: NodeKind, parent: Option<NodeId>) -> Self {
+    pub(super) fn new(kind: NodeKind, parent: Option<NodeId>) -> Self {
         Node {
             kind,
             parent,
@@ -360,6 +360,7 @@ fn group(text: &str, blocks: Vec<Block>) -> Vec<Item> {
             text: mt,
             boilerplate,
             cell,
+            ..
         } = block;
         let item = |kind| Item {
             kind,

@@ -28,6 +28,9 @@ impl Pos {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiagLabel {
     pub evidence: Evidence,
+    /// The file the label points into, as shown, when it is not the
+    /// diagnostic's own (another page of a document set).
+    pub path: Option<String>,
     pub start: Pos,
     pub end: Pos,
     /// Byte range in the decoded text (for rendering).
@@ -100,6 +103,8 @@ impl Diag {
 pub struct FileResult {
     /// The path as shown (relative as walked, `/` separators).
     pub path: String,
+    /// The document set the file was checked in, by name.
+    pub set: Option<String>,
     pub format: Option<&'static str>,
     pub encoding: Option<&'static str>,
     /// Why the file was not checked (binary, empty, too large), if it was not.

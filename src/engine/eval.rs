@@ -62,6 +62,9 @@ pub struct Evaluator<'a> {
     /// Rules that did not apply, and why; how many did.
     skipped: std::cell::RefCell<Vec<SkippedRule>>,
     applied: std::cell::Cell<usize>,
+    /// In a document set: only the rules of this scope (`scope page` when
+    /// true); every rule when unset.
+    page_rules: Option<bool>,
 }
 
 /// Context that flows down the blocks of one rule.
@@ -133,7 +136,16 @@ impl<'a> Evaluator<'a> {
             context: doc.context.clone(),
             skipped: std::cell::RefCell::new(Vec::new()),
             applied: std::cell::Cell::new(0),
+            page_rules: None,
         }
+    }
+
+    /// Evaluate only the rules with `scope page` (true) or only the others
+    /// (false): a set is checked as one for the latter, page by page for
+    /// the former.
+    pub fn only_page_rules(mut self, page: bool) -> Self {
+        self.page_rules = Some(page);
+        self
     }
 
     /// Check the rules in this context instead of the inferred one (the
@@ -141,6 +153,12 @@ impl<'a> Evaluator<'a> {
     pub fn with_context(mut self, context: Context) -> Self {
         self.context = context;
         self
+    }
+
+    /// Whether `e` matches inside the normalised `range` (outside
+    /// navigation): what a page of a set states.
+    pub fn states(&self, e: ExprId, range: &Range<usize>) -> bool {
+        self.within(e, range, false).next().is_some()
     }
 
     /// The rules that did not apply so far, in rule order, and how many did.
@@ -184,6 +202,9 @@ impl<'a> Evaluator<'a> {
         let mut out = Vec::new();
         let mut stopped = None;
         for r in &self.set.rules {
+            if self.page_rules.is_some_and(|p| p != r.scope_page) {
+                continue;
+            }
             let found = self.run(r);
             // A rule cut short reports nothing: what it found so far would
             // depend on the machine's speed.
@@ -753,6 +774,15 @@ impl<'a> Evaluator<'a> {
 
     /// `n` characters either side of `m`, inside `within`.
     fn window(&self, m: &Range<usize>, n: u32, within: &Range<usize>) -> Range<usize> {
+        // In a set, a window never reaches into another page.
+        let clipped;
+        let within = match self.doc.parts.get(self.doc.part_of_norm(m.start)) {
+            Some(p) => {
+                clipped = within.start.max(p.norm.start)..within.end.min(p.norm.end);
+                &clipped
+            }
+            None => within,
+        };
         let t = &self.doc.norm.text;
         let n = n as usize;
         let start = t[within.start..m.start]

@@ -28,6 +28,9 @@ pub enum Evidence {
     Element(String),
     /// A reference to another page stands in for the missing elements.
     Reference,
+    /// A reference to another page of the same set, which does not state
+    /// the missing elements either; `page` is that page's path as shown.
+    ResolvedReference { page: String },
     /// A forbidden phrase, as written in the document.
     Phrase(String),
     /// One spelling of a name, as written, and how often it occurs.

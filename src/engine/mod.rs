@@ -11,6 +11,7 @@ mod finding;
 pub mod fixtures;
 mod ordered;
 mod run;
+mod set;
 mod settings;
 pub mod testing;
 
@@ -18,6 +19,7 @@ pub use diag::{Diag, DiagLabel, FileResult, Pos, SkipReason, SkippedRule, Totals
 pub use eval::Evaluator;
 pub use finding::{Evidence, Finding, FindingKind, Label};
 pub use run::{Checked, Engine, Printer, Sink, entry, item_path};
+pub use set::DocSet;
 pub use settings::{
     MAX_FILE_TIMEOUT, Override, PathSettings, RuleSetting, Settings, valid_file_timeout,
 };

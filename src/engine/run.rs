@@ -19,7 +19,8 @@ use super::diag::{Diag, DiagLabel, FileResult, Pos, What};
 use super::eval::Evaluator;
 use super::finding::Finding;
 use super::ordered::ordered;
-use super::settings::{RuleSetting, Settings};
+use super::set::{DocSet, Unit, units};
+use super::settings::{PathSettings, RuleSetting, Settings};
 use crate::document::directives::{self, DirectiveKind};
 use crate::document::{Document, LoadError};
 use crate::rules::{RuleSet, Severity};
@@ -33,6 +34,9 @@ pub struct Checked<'a> {
     pub result: FileResult,
     pub document: Option<&'a Document>,
     pub error: Option<&'a LoadError>,
+    /// The pages of the file's document set (path as shown, document),
+    /// which labels may point into; empty for a file checked alone.
+    pub members: &'a [(String, &'a Document)],
 }
 
 /// Turns a checked file into its part of the output. Runs in the worker
@@ -150,6 +154,7 @@ impl<'a> Engine<'a> {
                 result: unreadable(display_path(p), msg.clone(), Pos::START),
                 document: None,
                 error: None,
+                members: &[],
             }),
         }
     }
@@ -176,6 +181,36 @@ impl<'a> Engine<'a> {
         )
     }
 
+    /// As [`Engine::run`], with `sets` of items each checked as one
+    /// document. A set is one unit of work, at the place of its first
+    /// member; its members' parts are written together, in set order.
+    pub fn run_sets<P: Printer, S: Sink<P::Part>>(
+        &self,
+        items: &[WalkItem],
+        sets: &[DocSet],
+        threads: Option<usize>,
+        printer: &P,
+        sink: &mut S,
+    ) -> std::io::Result<()> {
+        if sets.is_empty() {
+            return self.run(items, threads, printer, sink);
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.unwrap_or(0))
+            .build()
+            .ok();
+        let units = units(items.len(), sets);
+        ordered(
+            pool.as_ref(),
+            units.len(),
+            |u| match units[u] {
+                Unit::File(i) => vec![self.check_item(&items[i], |c| printer.print(&c))],
+                Unit::Set(s) => self.check_set(items, &sets[s], printer),
+            },
+            |parts| parts.into_iter().try_for_each(|p| sink.write(p)),
+        )
+    }
+
     fn with_loaded<T>(
         &self,
         p: &Path,
@@ -191,12 +226,14 @@ impl<'a> Engine<'a> {
                     result,
                     document: Some(&doc),
                     error: None,
+                    members: &[],
                 })
             }
             Err(e) => f(Checked {
                 result: not_loaded(path, &e),
                 document: None,
                 error: Some(&e),
+                members: &[],
             }),
         }
     }
@@ -209,11 +246,43 @@ impl<'a> Engine<'a> {
         let eval = Evaluator::new(self.rules, doc).with_context(context.clone());
         let (findings, stopped) = eval.run_until(deadline);
         let (skipped_rules, rules_applied) = eval.applicability();
+        let findings = findings.into_iter().map(Placed::here).collect();
+        let outcome = Outcome {
+            context,
+            rules_applied,
+            skipped_rules,
+            stopped,
+        };
+        self.report(&settings, path, doc, findings, outcome, &[])
+    }
+
+    /// A checked document's findings, settings applied, suppressed, capped,
+    /// located and baselined: its result. `members` are the pages of its
+    /// set (path as shown, document) that labels may point into.
+    pub(super) fn report(
+        &self,
+        settings: &PathSettings<'_>,
+        path: String,
+        doc: &Document,
+        findings: Vec<Placed>,
+        outcome: Outcome,
+        members: &[(String, &Document)],
+    ) -> FileResult {
+        let Outcome {
+            context,
+            rules_applied,
+            skipped_rules,
+            stopped,
+        } = outcome;
         let mut directives = doc.directives.clone();
         // Everything reported, in order, before any is located: a file with
         // a million findings locates only the ones it shows (the cap).
         let mut found: Vec<Pending> = Vec::with_capacity(findings.len());
-        for mut f in findings {
+        for Placed {
+            finding: mut f,
+            elsewhere,
+        } in findings
+        {
             match settings.get(&f.rule) {
                 Some(RuleSetting::Off) => continue,
                 Some(RuleSetting::Severity(s)) => f.severity = s,
@@ -221,7 +290,13 @@ impl<'a> Engine<'a> {
             }
             let line = doc.line(f.span.start);
             let suppressed = directives::suppress(&mut directives, &f.rule, line);
-            found.push(Pending::Finding(f, suppressed));
+            found.push(Pending::Finding(
+                Box::new(Placed {
+                    finding: f,
+                    elsewhere,
+                }),
+                suppressed,
+            ));
         }
         for (i, dir) in directives.iter().enumerate() {
             let unknown = dir
@@ -250,9 +325,15 @@ impl<'a> Engine<'a> {
         let mut diags: Vec<Diag> = found
             .into_iter()
             .map(|x| match x {
-                Pending::Finding(f, suppressed) => Diag {
+                Pending::Finding(p, suppressed) => Diag {
                     suppressed,
-                    ..locate(doc, leaves.get_or_init(|| Leaves::new(doc)), f)
+                    ..locate(
+                        doc,
+                        leaves.get_or_init(|| Leaves::new(doc)),
+                        p.finding,
+                        &p.elsewhere,
+                        members,
+                    )
                 },
                 Pending::Unused(i) => unused_suppression(doc, &directives[i]),
                 Pending::Unknown(i, k) => unknown_rule(doc, self.rules, &directives[i], k),
@@ -292,6 +373,7 @@ impl<'a> Engine<'a> {
         }
         FileResult {
             path,
+            set: None,
             format: Some(doc.format.name()),
             encoding: Some(doc.encoding),
             skipped: None,
@@ -338,11 +420,12 @@ pub fn item_path(item: &WalkItem) -> String {
 }
 
 /// `policylint/input`: a file that could not be read or decoded.
-fn unreadable(path: String, msg: String, at: Pos) -> FileResult {
+pub(super) fn unreadable(path: String, msg: String, at: Pos) -> FileResult {
     let what = What::Unreadable(msg);
     FileResult {
         diagnostics: vec![note("policylint/input", Severity::Error, what, at, &path)],
         path,
+        set: None,
         format: None,
         encoding: None,
         skipped: None,
@@ -354,7 +437,7 @@ fn unreadable(path: String, msg: String, at: Pos) -> FileResult {
 
 /// The result for a file that was not loaded: skipped (binary, empty, too
 /// large) or unreadable.
-fn not_loaded(path: String, e: &LoadError) -> FileResult {
+pub(super) fn not_loaded(path: String, e: &LoadError) -> FileResult {
     if e.is_skip() {
         let reason = match e {
             LoadError::Empty { .. } => "empty file".to_string(),
@@ -367,6 +450,7 @@ fn not_loaded(path: String, e: &LoadError) -> FileResult {
         };
         return FileResult {
             path,
+            set: None,
             format: None,
             encoding: None,
             skipped: Some(reason),
@@ -437,7 +521,7 @@ fn pos(doc: &Document, offset: usize) -> Pos {
 /// in a suppression (by the indices of the directive and of the id),
 /// before it is located.
 enum Pending {
-    Finding(Finding, Option<String>),
+    Finding(Box<Placed>, Option<String>),
     Unused(usize),
     Unknown(usize, usize),
 }
@@ -446,7 +530,10 @@ impl Pending {
     /// Position then rule: the order of a file's diagnostics.
     fn key<'a>(&'a self, directives: &'a [directives::Directive]) -> (usize, usize, &'a str) {
         match self {
-            Pending::Finding(f, _) => (f.span.start, f.span.end, f.rule.as_str()),
+            Pending::Finding(p, _) => {
+                let f = &p.finding;
+                (f.span.start, f.span.end, f.rule.as_str())
+            }
             Pending::Unused(i) => {
                 let d = &directives[*i];
                 (d.span.start, d.span.end, "policylint/unused-suppression")
@@ -461,7 +548,7 @@ impl Pending {
 
 /// The end of a file's time budget, counted from before it was read; none
 /// when the budget is too large to count.
-fn deadline(started: Instant, seconds: f64) -> Option<Instant> {
+pub(super) fn deadline(started: Instant, seconds: f64) -> Option<Instant> {
     Duration::try_from_secs_f64(seconds)
         .ok()
         .and_then(|d| started.checked_add(d))
@@ -520,7 +607,40 @@ impl Leaves {
     }
 }
 
-fn locate(doc: &Document, leaves: &Leaves, f: Finding) -> Diag {
+/// A finding, and for each of its labels the member of the set it points
+/// into when that is another file than the finding's (an index into the
+/// `members` given to [`Engine::report`]).
+pub(super) struct Placed {
+    pub(super) finding: Finding,
+    pub(super) elsewhere: Vec<Option<usize>>,
+}
+
+impl Placed {
+    /// A finding whose labels all point into its own file.
+    pub(super) fn here(finding: Finding) -> Placed {
+        Placed {
+            elsewhere: vec![None; finding.labels.len()],
+            finding,
+        }
+    }
+}
+
+/// How a document's rules were evaluated.
+pub(super) struct Outcome {
+    pub context: crate::document::Context,
+    pub rules_applied: usize,
+    pub skipped_rules: Vec<super::diag::SkippedRule>,
+    /// The first rule not evaluated (the time budget ran out).
+    pub stopped: Option<String>,
+}
+
+fn locate(
+    doc: &Document,
+    leaves: &Leaves,
+    f: Finding,
+    elsewhere: &[Option<usize>],
+    members: &[(String, &Document)],
+) -> Diag {
     let fingerprint = fingerprint(&[
         &f.rule,
         leaves.context(doc, f.span.start),
@@ -539,11 +659,24 @@ fn locate(doc: &Document, leaves: &Leaves, f: Finding) -> Diag {
         labels: f
             .labels
             .into_iter()
-            .map(|l| DiagLabel {
-                start: pos(doc, l.span.start),
-                end: pos(doc, l.span.end),
-                span: l.span,
-                evidence: l.evidence,
+            .enumerate()
+            .map(|(k, l)| {
+                let other = elsewhere
+                    .get(k)
+                    .copied()
+                    .flatten()
+                    .and_then(|m| members.get(m));
+                let (path, in_doc) = match other {
+                    Some((p, d)) => (Some(p.clone()), *d),
+                    None => (None, doc),
+                };
+                DiagLabel {
+                    start: pos(in_doc, l.span.start),
+                    end: pos(in_doc, l.span.end),
+                    span: l.span,
+                    evidence: l.evidence,
+                    path,
+                }
             })
             .collect(),
         span: f.span,

@@ -50,6 +50,12 @@ pub(super) fn render_file(r: &FileResult, texts: &Texts<'_>) -> String {
         if let Some(c) = &said.cite {
             msg.push_str(&format!(" ({c})"));
         }
+        // An annotation has one place: the other pages of a set are named.
+        for (l, text) in d.labels.iter().zip(&said.labels) {
+            if let Some(p) = &l.path {
+                msg.push_str(&format!("\n{p}:{}: {text}", l.start.line));
+            }
+        }
         let _ = writeln!(
             out,
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",

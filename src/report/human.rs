@@ -32,6 +32,9 @@ struct Human {
     src: Snippet,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
+    /// Labels in other files (pages of the same set), each a block of
+    /// its own with that file's snippet.
+    related: Vec<Human>,
 }
 
 impl std::fmt::Display for Human {
@@ -60,11 +63,23 @@ impl Diagnostic for Human {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(self.labels.iter().cloned()))
     }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|h| h as &dyn Diagnostic)))
+    }
 }
 
 /// The report of one file: every active finding, in order; findings of
 /// several rules (or one rule twice) on one span are one block.
-pub fn render_file(doc: &Document, r: &FileResult, style: Style, texts: &Texts<'_>) -> String {
+pub fn render_file(
+    doc: &Document,
+    r: &FileResult,
+    style: Style,
+    texts: &Texts<'_>,
+    members: &[(String, &Document)],
+) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -74,7 +89,7 @@ pub fn render_file(doc: &Document, r: &FileResult, style: Style, texts: &Texts<'
     let mut out = String::new();
     let active: Vec<&Diag> = r.diagnostics.iter().filter(|d| d.active()).collect();
     for group in active.chunk_by(|a, b| a.span == b.span) {
-        let h = block(doc, &r.path, group, texts);
+        let h = block(doc, &r.path, group, texts, members);
         if handler.render_report(&mut out, &h).is_err() {
             for d in group {
                 out.push_str(&format!(
@@ -130,7 +145,13 @@ fn merge_overlaps(labels: Vec<Label>, sep: &str, text: &str) -> Vec<Label> {
 }
 
 /// One block: the findings on one span (usually one).
-fn block(doc: &Document, path: &str, group: &[&Diag], texts: &Texts<'_>) -> Human {
+fn block(
+    doc: &Document,
+    path: &str,
+    group: &[&Diag],
+    texts: &Texts<'_>,
+    members: &[(String, &Document)],
+) -> Human {
     let said: Vec<Said> = group.iter().map(|d| texts.diag(d)).collect();
     let sep = match texts.lang() {
         Lang::Ja => "／",
@@ -151,6 +172,7 @@ fn block(doc: &Document, path: &str, group: &[&Diag], texts: &Texts<'_>) -> Huma
             d.labels
                 .iter()
                 .zip(&s.labels)
+                .filter(|(l, _)| l.path.is_none())
                 .filter(|(l, _)| l.span.start.abs_diff(d.span.start) <= LABEL_REACH)
                 .map(|(l, m)| Label {
                     span: l.span.clone(),
@@ -217,7 +239,44 @@ fn block(doc: &Document, path: &str, group: &[&Diag], texts: &Texts<'_>) -> Huma
         },
         src,
         labels: miette_labels,
+        related: elsewhere(group, &said, members),
     }
+}
+
+/// A block per label in another file of the set, with that file's snippet.
+fn elsewhere(group: &[&Diag], said: &[Said], members: &[(String, &Document)]) -> Vec<Human> {
+    let mut out = Vec::new();
+    for (d, s) in group.iter().zip(said) {
+        for (l, text) in d.labels.iter().zip(&s.labels) {
+            let Some(path) = &l.path else { continue };
+            let Some((_, other)) = members.iter().find(|(p, _)| p == path) else {
+                continue;
+            };
+            let src = Snippet::covering(path.clone(), &other.text, std::slice::from_ref(&l.span));
+            if !src.contains(&l.span) {
+                continue;
+            }
+            let text = escape_controls(text).into_owned();
+            out.push(Human {
+                message: format!(
+                    "{}:{}:{}: {text}",
+                    escape_controls(path),
+                    l.start.line,
+                    l.start.column
+                ),
+                code: d.rule.clone(),
+                severity: miette::Severity::Advice,
+                labels: vec![LabeledSpan::new_primary_with_span(
+                    Some(text),
+                    src.span(&l.span),
+                )],
+                src,
+                help: None,
+                related: Vec::new(),
+            });
+        }
+    }
+    out
 }
 
 /// The help of a block: each finding's lines, each line once; under each

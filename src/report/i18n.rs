@@ -273,6 +273,13 @@ impl<'a> Texts<'a> {
             Evidence::Reference => {
                 self.ja_en("参照先に委ねている記載", "stated only by this reference")
             }
+            Evidence::ResolvedReference { page } => self.ja_en(
+                format!("参照先の {page} にも{}の記載がありません", names(missing)),
+                format!(
+                    "the page referred to, {page}, does not state {} either",
+                    names(missing)
+                ),
+            ),
             Evidence::Phrase(text) => text.clone(),
             Evidence::Spelling { text, count } => spelled(text, *count),
         };

@@ -19,6 +19,9 @@ use crate::engine::{FileResult, Pos, SkipReason, Totals};
 #[derive(Serialize)]
 struct JsonFile<'a> {
     path: &'a str,
+    /// The document set the file was checked in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    set: Option<&'a str>,
     format: Option<&'a str>,
     encoding: Option<&'a str>,
     skipped: Option<&'a str>,
@@ -48,6 +51,10 @@ pub(super) struct JsonSkipped {
 #[derive(Serialize)]
 struct JsonLabel {
     message: String,
+    /// The file the label points into, when not the diagnostic's own
+    /// (another page of its document set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
     start: Pos,
     end: Pos,
 }
@@ -111,6 +118,7 @@ fn json_diags<'a>(r: &'a FileResult, texts: &Texts<'_>) -> impl Iterator<Item = 
                 .zip(said.labels)
                 .map(|(l, message)| JsonLabel {
                     message,
+                    path: l.path.clone(),
                     start: l.start,
                     end: l.end,
                 })
@@ -175,6 +183,7 @@ impl FileEntry {
         });
         let entry = JsonFile {
             path: &r.path,
+            set: r.set.as_deref(),
             format: r.format,
             encoding: r.encoding,
             skipped: r.skipped.as_deref(),
@@ -264,6 +273,7 @@ mod tests {
             span: 3..6,
             labels: vec![DiagLabel {
                 evidence: Evidence::Reference,
+                path: None,
                 start: p(1, 1, 0),
                 end: p(1, 2, 1),
                 span: 0..1,
@@ -290,6 +300,7 @@ mod tests {
     fn json_file(r: &FileResult) -> JsonFile<'_> {
         JsonFile {
             path: &r.path,
+            set: r.set.as_deref(),
             format: r.format,
             encoding: r.encoding,
             skipped: r.skipped.as_deref(),

@@ -98,7 +98,7 @@ impl<'a> Report<'a> {
     fn human(&self, c: &Checked<'_>, style: human::Style) -> String {
         let r = &c.result;
         if let Some(doc) = c.document {
-            let mut out = human::render_file(doc, r, style, &self.texts);
+            let mut out = human::render_file(doc, r, style, &self.texts, c.members);
             out.push_str(&human::context_note(
                 doc,
                 r,

@@ -72,7 +72,8 @@ fn result(path: &str, d: &Diag, texts: &Texts<'_>, rule_index: Option<usize>) ->
                 .zip(said.labels)
                 .enumerate()
                 .map(|(i, (l, message))| {
-                    let mut loc = location(path, &l.start, &l.end);
+                    // A label on another page of the set: its own artifact.
+                    let mut loc = location(l.path.as_deref().unwrap_or(path), &l.start, &l.end);
                     loc["id"] = json!(i);
                     loc["message"] = json!({ "text": message });
                     loc
@@ -341,6 +342,7 @@ mod tests {
                     span: 0..0,
                     labels: vec![DiagLabel {
                         evidence: Evidence::Reference,
+                        path: None,
                         start: at,
                         end: at,
                         span: 0..0,

@@ -66,6 +66,7 @@ const SHOWN_FIELDS: &[&str] = &[
     "url",
     "effective",
     "tags",
+    "scope",
     "message",
     "forbid-message",
     "reference-message",
@@ -792,6 +793,7 @@ impl<'a> Compiler<'a> {
         let mut severity = None;
         let (mut cite, mut url, mut effective) = (None, None, None);
         let mut tags = Vec::new();
+        let mut scope_page = false;
         let mut seen_fields: HashMap<&str, &Span> = HashMap::new();
         for f in &r.fields {
             let key = f.key.node.as_str();
@@ -853,6 +855,26 @@ impl<'a> Compiler<'a> {
                 "cite" => cite = Some(text),
                 "url" => url = Some(text),
                 "effective" => effective = Some(text),
+                "scope" => match text.as_str() {
+                    "page" => scope_page = true,
+                    "set" => scope_page = false,
+                    other => {
+                        let span = match &f.value {
+                            ast::FieldValue::Str(s) | ast::FieldValue::Word(s) => s.span.clone(),
+                            _ => f.key.span.clone(),
+                        };
+                        self.errors.push((
+                            fi,
+                            RuleError::new(
+                                RuleErrorKind::UnknownScope,
+                                span,
+                                format!("unknown rule scope `{other}`"),
+                                "not a rule scope",
+                            )
+                            .with_help("use `scope page` (each page of a set alone) or `scope set` (the default)"),
+                        ));
+                    }
+                },
                 "tags" => {
                     if let ast::FieldValue::List(items, _) = &f.value {
                         tags = items.iter().map(|i| i.node.clone()).collect();
@@ -1041,6 +1063,7 @@ impl<'a> Compiler<'a> {
             url,
             effective,
             tags,
+            scope_page,
             forbid_message: if forbid_message.is_empty() {
                 message.clone()
             } else {

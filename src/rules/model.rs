@@ -150,6 +150,9 @@ pub struct Rule {
     pub when: Option<Trigger>,
     /// The contexts the rule applies to (empty: every context).
     pub applies: Vec<Applies>,
+    /// `scope page`: checked on each page of a document set alone (the
+    /// default, set scope, checks a set as one document).
+    pub scope_page: bool,
     pub body: Block,
     pub tests: Vec<TestCase>,
     /// The file and span of the rule, for `explain` and test reports.

@@ -580,6 +580,12 @@ impl TableBuilder {
 }
 
 impl FileOffsets {
+    /// The offsets of UTF-8 text that is its own file (a set's combined
+    /// text, which no file holds).
+    pub fn utf8(text: &str) -> FileOffsets {
+        utf8_decoded(text, 0, text.len()).offsets
+    }
+
     /// File byte offset where the character starting at `text_offset`
     /// begins; `text.len()` (or more) maps to the file length. An offset
     /// inside a character maps to that character's start.

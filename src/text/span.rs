@@ -170,6 +170,20 @@ impl MappedText {
         }
     }
 
+    /// Append another mapped text whose source lies `src_shift` bytes
+    /// further on in this one's source (joining documents end to end).
+    pub fn append_shifted(&mut self, other: &MappedText, src_shift: usize) {
+        let shift = self.text.len();
+        self.text.push_str(&other.text);
+        for r in &other.map.runs {
+            self.map.push(Run {
+                out: r.out + shift,
+                src: r.src + src_shift,
+                ..*r
+            });
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.text.len()
     }

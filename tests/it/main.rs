@@ -34,4 +34,5 @@ mod read_only;
 mod rule_errors;
 mod rules_dsl;
 mod run;
+mod sets;
 mod test_fixtures;

@@ -66,7 +66,7 @@ fn every_built_in_rule_has_a_rendered_failing_example() {
                 TestInput::File(p) => p.display().to_string(),
                 TestInput::Inline(_) => format!("{} (inline example)", rule.id),
             };
-            render_file(c.document.unwrap(), &result, style, &texts)
+            render_file(c.document.unwrap(), &result, style, &texts, c.members)
         });
         let name = rule.id.replace('/', "__");
         insta::assert_snapshot!(name, shown);

@@ -17,7 +17,7 @@ use std::ops::Range;
 
 use html5gum::{Emitter, Error, State, Tokenizer};
 
-use super::{Block, BlockKind, CellRef};
+use super::{Block, BlockKind, CellRef, Link};
 use crate::text::MappedText;
 
 /// Elements nested deeper than this are not pushed on the open-element stack
@@ -751,6 +751,11 @@ struct Extractor<'w> {
     table: Option<LiveTable>,
     tables: u32,
     cur: Current,
+    /// The `<a href>` open: its target and where its text starts.
+    open_link: Option<(String, usize)>,
+    /// Links closed since the last block was emitted: they belong to the
+    /// next block emitted (normally the one that holds their text).
+    links: Vec<Link>,
 }
 
 impl<'w> Extractor<'w> {
@@ -769,6 +774,8 @@ impl<'w> Extractor<'w> {
             table: None,
             tables: 0,
             cur: Current::new(),
+            open_link: None,
+            links: Vec::new(),
         }
     }
 
@@ -885,6 +892,7 @@ impl<'w> Extractor<'w> {
                 text: cur.text,
                 boilerplate: cur.boilerplate,
                 cell: cur.cell,
+                links: std::mem::take(&mut self.links),
             });
             self.in_main.push(cur.main);
         }
@@ -909,6 +917,11 @@ impl<'w> Extractor<'w> {
                 return;
             }
             self.ruby = false;
+        }
+        if name == "a"
+            && let Some(href) = tag.attributes.get("href")
+        {
+            self.open_link = Some((href.trim().to_string(), self.base + span.end));
         }
         match name {
             "br" => return self.line_break(span),
@@ -996,6 +1009,15 @@ impl<'w> Extractor<'w> {
                 _ if is_block(name) => self.ruby = false,
                 _ => return,
             }
+        }
+        if name == "a"
+            && let Some((target, start)) = self.open_link.take()
+        {
+            let end = (self.base + span.start).max(start);
+            self.links.push(Link {
+                target,
+                span: start..end,
+            });
         }
         match name {
             "br" => return self.line_break(span),

@@ -5,7 +5,7 @@
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::frontmatter::{self, Value};
-use super::{Block, BlockKind, CellRef, html};
+use super::{Block, BlockKind, CellRef, Link, html};
 use crate::text::MappedText;
 
 struct Builder<'a> {
@@ -13,6 +13,8 @@ struct Builder<'a> {
     blocks: Vec<Block>,
     current: Option<(BlockKind, MappedText)>,
     cell: Option<CellRef>,
+    /// Links since the last block was emitted (see `flush`).
+    links: Vec<Link>,
 }
 
 impl<'a> Builder<'a> {
@@ -27,6 +29,7 @@ impl<'a> Builder<'a> {
             if !mt.text.trim().is_empty() {
                 let mut b = Block::new(kind, mt);
                 b.cell = self.cell;
+                b.links = std::mem::take(&mut self.links);
                 self.blocks.push(b);
             }
         }
@@ -202,6 +205,7 @@ pub(super) fn extract(text: &str) -> Vec<Block> {
         blocks: Vec::new(),
         current: None,
         cell: None,
+        links: Vec::new(),
     };
     let mut list_depth: u8 = 0;
     let mut table: u32 = 0;
@@ -279,6 +283,18 @@ pub(super) fn extract(text: &str) -> Vec<Block> {
             }
             Event::Start(Tag::CodeBlock(_)) => b.start(BlockKind::Paragraph),
             Event::End(TagEnd::CodeBlock) => b.flush(),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                // The link text: `[text](target)` without its brackets.
+                let written = &text[range.clone()];
+                let span = match (written.strip_prefix('['), written.find("](")) {
+                    (Some(_), Some(k)) => range.start + 1..range.start + k,
+                    _ => range.clone(),
+                };
+                b.links.push(Link {
+                    target: dest_url.trim().to_string(),
+                    span,
+                });
+            }
             Event::Text(s) | Event::Code(s) => b.push(&s, range),
             // A soft break is a space, as CommonMark renders it; a hard
             // break (two spaces, a backslash, an inline `<br>`) ends a line.

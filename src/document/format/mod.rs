@@ -74,6 +74,18 @@ pub struct Block {
     pub boilerplate: bool,
     /// Set when the block lies inside a table cell.
     pub cell: Option<CellRef>,
+    /// The links whose text lies in this block (they share its
+    /// boilerplate flag: a site menu's links are the menu's).
+    pub links: Vec<Link>,
+}
+
+/// A link as written: `<a href>` or Markdown `[text](target)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The target as written (not resolved).
+    pub target: String,
+    /// The link text: byte range in the decoded document text.
+    pub span: std::ops::Range<usize>,
 }
 
 impl Block {
@@ -83,6 +95,7 @@ impl Block {
             text,
             boilerplate: false,
             cell: None,
+            links: Vec::new(),
         }
     }
 
