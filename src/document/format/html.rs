@@ -534,6 +534,9 @@ impl Markers {
                         | "content"
                         | "contents"
                         | "policy"
+                        | "privacy"
+                        | "priv"
+                        | "terms"
                         | "message"
                         | "signature"
                         | "table"
@@ -1541,6 +1544,10 @@ mod tests {
         // A footer of the content itself is content.
         assert_eq!(hit("letter-footer col-xs-12"), (false, false));
         assert_eq!(hit("entry_header"), (false, false));
+        // The policy's own closing block (enactment date, signatory).
+        assert_eq!(hit("priv_footer"), (false, false));
+        assert_eq!(hit("privacy-footer"), (false, false));
+        assert_eq!(hit("terms_header"), (false, false));
         assert_eq!(hit("footer-nav"), (true, true));
     }
 
