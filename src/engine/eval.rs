@@ -62,6 +62,22 @@ pub struct Evaluator<'a> {
     /// Rules that did not apply, and why; how many did.
     skipped: std::cell::RefCell<Vec<SkippedRule>>,
     applied: std::cell::Cell<usize>,
+    /// While [`Evaluator::run_traced`] runs a rule: each element found, by
+    /// name, with its match (normalised). `None` otherwise, so that `check`
+    /// records nothing.
+    trace: std::cell::RefCell<Option<Trace>>,
+}
+
+/// Elements found while tracing: name and match.
+type Trace = Vec<(String, Range<usize>)>;
+
+/// What [`Evaluator::run_traced`] saw of one rule.
+pub(super) struct TracedRun {
+    pub(super) findings: Vec<Finding>,
+    /// Why the rule did not apply, if it did not.
+    pub(super) skip: Option<SkipReason>,
+    /// Each element found: its name and its match (decoded-text bytes).
+    pub(super) found: Vec<(String, Range<usize>)>,
 }
 
 /// Context that flows down the blocks of one rule.
@@ -133,6 +149,7 @@ impl<'a> Evaluator<'a> {
             context: doc.context.clone(),
             skipped: std::cell::RefCell::new(Vec::new()),
             applied: std::cell::Cell::new(0),
+            trace: std::cell::RefCell::new(None),
         }
     }
 
@@ -260,6 +277,47 @@ impl<'a> Evaluator<'a> {
             }
         }
         out
+    }
+
+    /// One rule's findings, with why it did not apply (if it did not) and
+    /// each element found: its name and its match as a byte range of the
+    /// decoded text, in the order found. What [`Evaluator::status`] is
+    /// built from.
+    pub(super) fn run_traced(&self, rule: &Rule) -> TracedRun {
+        let skipped = self.skipped.borrow().len();
+        self.trace.replace(Some(Vec::new()));
+        let findings = self.run(rule);
+        let found = self.trace.replace(None).unwrap_or_default();
+        let skip = self.skipped.borrow().get(skipped).map(|s| s.reason);
+        TracedRun {
+            findings,
+            skip,
+            found: found
+                .into_iter()
+                .map(|(name, m)| (name, self.doc.norm_to_src(m)))
+                .collect(),
+        }
+    }
+
+    /// Record that an element was found at `m`, when tracing.
+    fn trace_found(&self, name: &str, m: &Range<usize>) {
+        if let Some(t) = self.trace.borrow_mut().as_mut() {
+            t.push((name.to_string(), m.clone()));
+        }
+    }
+
+    /// How many elements were recorded so far (0 when not tracing).
+    fn trace_len(&self) -> usize {
+        self.trace.borrow().as_ref().map_or(0, Vec::len)
+    }
+
+    /// Forget the records in `range` (an occurrence of an element block
+    /// that did not stand for the element).
+    fn trace_forget(&self, range: Range<usize>) {
+        if let Some(t) = self.trace.borrow_mut().as_mut() {
+            let end = range.end.min(t.len());
+            t.drain(range.start.min(end)..end);
+        }
     }
 
     /// The first block of text under the title that holds `m`: what the
@@ -494,10 +552,18 @@ impl<'a> Evaluator<'a> {
         };
         // Element blocks: checked around each occurrence; the occurrence
         // that satisfies most stands for the element.
-        for (el, _) in &present {
-            let Some(body) = &el.body else { continue };
+        for (el, picked) in &present {
+            let Some(body) = &el.body else {
+                self.trace_found(&el.name, picked);
+                continue;
+            };
             let mut best: Option<Vec<Finding>> = None;
+            // Traced: the occurrence that stands for the element, and only
+            // what its block found (records from `base` on).
+            let base = self.trace_len();
+            let mut best_at = picked.clone();
             for m in self.within_inst(el.expr, inst, boiler) {
+                let mark = self.trace_len();
                 let child = Instance {
                     range: inst.range.clone(),
                     section: inst.section,
@@ -511,13 +577,18 @@ impl<'a> Evaluator<'a> {
                 self.block(ctx, body, &child, boiler, None, &mut found);
                 let better = best.as_ref().is_none_or(|b| found.len() < b.len());
                 if better {
+                    self.trace_forget(base..mark);
+                    best_at = m.clone();
                     let done = found.is_empty();
                     best = Some(found);
                     if done {
                         break;
                     }
+                } else {
+                    self.trace_forget(mark..usize::MAX);
                 }
             }
+            self.trace_found(&el.name, &best_at);
             out.extend(best.unwrap_or_default());
         }
         if missing.is_empty() {

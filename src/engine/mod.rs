@@ -12,6 +12,7 @@ pub mod fixtures;
 mod ordered;
 mod run;
 mod settings;
+mod status;
 pub mod testing;
 
 pub use diag::{Diag, DiagLabel, FileResult, Pos, SkipReason, SkippedRule, Totals, What};
@@ -21,6 +22,7 @@ pub use run::{Checked, Engine, Printer, Sink, entry, item_path};
 pub use settings::{
     MAX_FILE_TIMEOUT, Override, PathSettings, RuleSetting, Settings, valid_file_timeout,
 };
+pub use status::{ElementStatus, RuleStatus, Status};
 
 #[cfg(test)]
 mod pattern_tests;
