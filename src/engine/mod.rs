@@ -5,6 +5,7 @@
 //! language: the report stage says it.
 
 pub mod baseline;
+pub mod compare;
 mod diag;
 mod eval;
 mod finding;
