@@ -11,7 +11,7 @@
 use std::ops::Range;
 
 use super::settings::{RuleSetting, Settings};
-use super::status::{RuleStatus, Status};
+use super::status::{ElementStatus, RuleStatus, Status};
 use super::{Evaluator, Finding};
 use crate::document::heading;
 use crate::document::normalize::normalize;
@@ -204,6 +204,7 @@ pub fn compare(
         settings.for_path(&before.path),
         settings.for_path(&after.path),
     );
+    let seen = (visible(before), visible(after));
     let eb = Evaluator::new(set, before).with_context(sb.context(&before.context));
     let ea = Evaluator::new(set, after).with_context(sa.context(&after.context));
     let mut rules = Vec::new();
@@ -222,7 +223,7 @@ pub fn compare(
             .map(|(x, y)| ElementDiff {
                 name: x.name.clone(),
                 parent: x.parent.clone(),
-                change: element_change(before, &x.found, after, &y.found),
+                change: element_change((x, &seen.0), (y, &seen.1)),
             })
             .collect::<Vec<_>>();
         let change = change(before, &b, after, &a, &elements);
@@ -243,19 +244,53 @@ pub fn compare(
     }
 }
 
+/// An element's change. Found in both, it changed when the words that
+/// stand for it in one version occur nowhere in the other's visible text
+/// (not merely when another occurrence of the same words was picked).
 fn element_change(
-    bd: &Document,
-    before: &[Range<usize>],
-    ad: &Document,
-    after: &[Range<usize>],
+    (before, bseen): (&ElementStatus, &str),
+    (after, aseen): (&ElementStatus, &str),
 ) -> ElementChange {
-    match (before.is_empty(), after.is_empty()) {
+    match (before.found.is_empty(), after.found.is_empty()) {
         (true, true) => ElementChange::Absent,
         (false, true) => ElementChange::Lost,
         (true, false) => ElementChange::Gained,
-        (false, false) if texts(bd, before) == texts(ad, after) => ElementChange::Same,
-        (false, false) => ElementChange::Changed,
+        (false, false) => {
+            let kept = |e: &ElementStatus, other: &str| {
+                e.found_text
+                    .iter()
+                    .all(|t| other.contains(squeeze(t).as_str()))
+            };
+            if kept(before, aseen) && kept(after, bseen) {
+                ElementChange::Same
+            } else {
+                ElementChange::Changed
+            }
+        }
     }
+}
+
+/// Normalised text without its whitespace: line breaks and spacing do not
+/// make two texts differ.
+fn squeeze(t: &str) -> String {
+    t.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The text of a document the rules see (no boilerplate, no quotation),
+/// as [`texts`] normalises it, blocks joined by a line break.
+fn visible(doc: &Document) -> String {
+    let mut out = String::new();
+    for n in &doc.nodes {
+        if n.kind.is_leaf_text() && !n.boilerplate && !n.quoted {
+            out.extend(
+                doc.norm.text[n.norm.clone()]
+                    .chars()
+                    .filter(|c| !c.is_whitespace()),
+            );
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The texts of some spans, normalised (width, case, spacing), sorted and

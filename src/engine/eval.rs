@@ -76,8 +76,9 @@ pub(super) struct TracedRun {
     pub(super) findings: Vec<Finding>,
     /// Why the rule did not apply, if it did not.
     pub(super) skip: Option<SkipReason>,
-    /// Each element found: its name and its match (decoded-text bytes).
-    pub(super) found: Vec<(String, Range<usize>)>,
+    /// Each element found: its name, its match (decoded-text bytes) and
+    /// the match's normalised text.
+    pub(super) found: Vec<(String, Range<usize>, String)>,
 }
 
 /// Context that flows down the blocks of one rule.
@@ -280,8 +281,8 @@ impl<'a> Evaluator<'a> {
     }
 
     /// One rule's findings, with why it did not apply (if it did not) and
-    /// each element found: its name and its match as a byte range of the
-    /// decoded text, in the order found. What [`Evaluator::status`] is
+    /// each element found: its name, its match as a byte range of the
+    /// decoded text and its normalised text, in the order found. What [`Evaluator::status`] is
     /// built from.
     pub(super) fn run_traced(&self, rule: &Rule) -> TracedRun {
         let skipped = self.skipped.borrow().len();
@@ -294,7 +295,10 @@ impl<'a> Evaluator<'a> {
             skip,
             found: found
                 .into_iter()
-                .map(|(name, m)| (name, self.doc.norm_to_src(m)))
+                .map(|(name, m)| {
+                    let text = self.doc.norm.text[m.clone()].to_string();
+                    (name, self.doc.norm_to_src(m), text)
+                })
                 .collect(),
         }
     }

@@ -63,6 +63,9 @@ pub struct ElementStatus {
     /// order: the match that stands for it in each part of the document the
     /// rule checked.
     pub found: Vec<Range<usize>>,
+    /// The normalised text of each match in `found` (same order): the
+    /// words, without the markup a span of the source may hold.
+    pub found_text: Vec<String>,
     /// Where a finding says it is missing (the finding's span), in order.
     pub missing: Vec<Range<usize>>,
 }
@@ -122,9 +125,13 @@ impl Evaluator<'_> {
         let run = self.run_traced(rule);
         let mut elements = Vec::new();
         declared(&rule.body, None, &mut elements);
-        for (name, span) in run.found {
+        let mut found: Vec<(String, Range<usize>, String)> = run.found;
+        found.sort_by_key(|f| (f.1.start, f.1.end));
+        found.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+        for (name, span, text) in found {
             if let Some(e) = elements.iter_mut().find(|e| e.name == name) {
                 e.found.push(span);
+                e.found_text.push(text);
             }
         }
         for f in &run.findings {
@@ -138,10 +145,8 @@ impl Evaluator<'_> {
             }
         }
         for e in &mut elements {
-            for v in [&mut e.found, &mut e.missing] {
-                v.sort_by_key(|r| (r.start, r.end));
-                v.dedup();
-            }
+            e.missing.sort_by_key(|r| (r.start, r.end));
+            e.missing.dedup();
         }
         RuleStatus {
             rule: rule.id.clone(),
@@ -162,6 +167,7 @@ fn declared(b: &Block, parent: Option<&str>, out: &mut Vec<ElementStatus>) {
                     name: e.name.clone(),
                     parent: parent.map(str::to_string),
                     found: Vec::new(),
+                    found_text: Vec::new(),
                     missing: Vec::new(),
                 });
             }
@@ -224,6 +230,7 @@ rule t/closed {
         assert_eq!(w.parent, None);
         assert_eq!(w.found.len(), 1);
         assert_eq!(&doc.text[w.found[0].clone()], "お問い合わせ窓口");
+        assert_eq!(w.found_text, ["お問い合わせ窓口"]);
         let c = s.element("channel").unwrap();
         assert_eq!(c.parent.as_deref(), Some("window"));
         assert_eq!(&doc.text[c.found[0].clone()], "03-1234-5678");
