@@ -91,6 +91,9 @@ pub struct ElementDiff {
     pub name: String,
     pub parent: Option<String>,
     pub change: ElementChange,
+    /// For a changed element, in each version (before, after): a match of
+    /// it whose words the other version does not have.
+    pub differ: [Option<Range<usize>>; 2],
 }
 
 /// One requirement in both versions.
@@ -220,10 +223,14 @@ pub fn compare(
             .elements
             .iter()
             .zip(&a.elements)
-            .map(|(x, y)| ElementDiff {
-                name: x.name.clone(),
-                parent: x.parent.clone(),
-                change: element_change((x, &seen.0), (y, &seen.1)),
+            .map(|(x, y)| {
+                let (change, differ) = element_change((x, &seen.0), (y, &seen.1));
+                ElementDiff {
+                    name: x.name.clone(),
+                    parent: x.parent.clone(),
+                    change,
+                    differ,
+                }
             })
             .collect::<Vec<_>>();
         let change = change(before, &b, after, &a, &elements);
@@ -244,27 +251,31 @@ pub fn compare(
     }
 }
 
-/// An element's change. Found in both, it changed when the words that
-/// stand for it in one version occur nowhere in the other's visible text
-/// (not merely when another occurrence of the same words was picked).
+/// An element's change. Found in both, it changed when some words that
+/// match it where it was found in one version (its evidence, and the other
+/// matches there) occur nowhere in the other's visible text; not merely
+/// because another occurrence of the same words was picked.
 fn element_change(
     (before, bseen): (&ElementStatus, &str),
     (after, aseen): (&ElementStatus, &str),
-) -> ElementChange {
+) -> (ElementChange, [Option<Range<usize>>; 2]) {
+    // The first match whose words the other version does not have.
+    let gone = |e: &ElementStatus, other: &str| {
+        e.words
+            .iter()
+            .find(|(t, _)| !other.contains(squeeze(t).as_str()))
+            .map(|w| w.1.clone())
+    };
     match (before.found.is_empty(), after.found.is_empty()) {
-        (true, true) => ElementChange::Absent,
-        (false, true) => ElementChange::Lost,
-        (true, false) => ElementChange::Gained,
+        (true, true) => (ElementChange::Absent, [None, None]),
+        (false, true) => (ElementChange::Lost, [None, None]),
+        (true, false) => (ElementChange::Gained, [None, None]),
         (false, false) => {
-            let kept = |e: &ElementStatus, other: &str| {
-                e.found_text
-                    .iter()
-                    .all(|t| other.contains(squeeze(t).as_str()))
-            };
-            if kept(before, aseen) && kept(after, bseen) {
-                ElementChange::Same
+            let differ = [gone(before, aseen), gone(after, bseen)];
+            if differ.iter().all(Option::is_none) {
+                (ElementChange::Same, differ)
             } else {
-                ElementChange::Changed
+                (ElementChange::Changed, differ)
             }
         }
     }

@@ -68,17 +68,20 @@ pub struct Evaluator<'a> {
     trace: std::cell::RefCell<Option<Trace>>,
 }
 
-/// Elements found while tracing: name and match.
-type Trace = Vec<(String, Range<usize>)>;
+/// Elements found while tracing: name, match, and whether the match is
+/// the one that stands for the element (else another match of it in the
+/// same part of the document).
+type Trace = Vec<(String, Range<usize>, bool)>;
 
 /// What [`Evaluator::run_traced`] saw of one rule.
 pub(super) struct TracedRun {
     pub(super) findings: Vec<Finding>,
     /// Why the rule did not apply, if it did not.
     pub(super) skip: Option<SkipReason>,
-    /// Each element found: its name, its match (decoded-text bytes) and
-    /// the match's normalised text.
-    pub(super) found: Vec<(String, Range<usize>, String)>,
+    /// Each element found: its name, its match (decoded-text bytes), the
+    /// match's normalised text, and whether it stands for the element
+    /// (else it is another match of it in the part checked).
+    pub(super) found: Vec<(String, Range<usize>, String, bool)>,
 }
 
 /// Context that flows down the blocks of one rule.
@@ -295,18 +298,23 @@ impl<'a> Evaluator<'a> {
             skip,
             found: found
                 .into_iter()
-                .map(|(name, m)| {
+                .map(|(name, m, rep)| {
                     let text = self.doc.norm.text[m.clone()].to_string();
-                    (name, self.doc.norm_to_src(m), text)
+                    (name, self.doc.norm_to_src(m), text, rep)
                 })
                 .collect(),
         }
     }
 
     /// Record that an element was found at `m`, when tracing.
-    fn trace_found(&self, name: &str, m: &Range<usize>) {
-        if let Some(t) = self.trace.borrow_mut().as_mut() {
-            t.push((name.to_string(), m.clone()));
+    fn trace_found(&self, el: &Element, m: &Range<usize>, inst: &Instance, boiler: bool) {
+        let mut trace = self.trace.borrow_mut();
+        let Some(t) = trace.as_mut() else { return };
+        t.push((el.name.clone(), m.clone(), true));
+        // Every other match in the part: the words a comparison of two
+        // versions reads (a changed e-mail after an unchanged address).
+        for o in self.within_inst(el.expr, inst, boiler).filter(|o| *o != m) {
+            t.push((el.name.clone(), o.clone(), false));
         }
     }
 
@@ -558,7 +566,7 @@ impl<'a> Evaluator<'a> {
         // that satisfies most stands for the element.
         for (el, picked) in &present {
             let Some(body) = &el.body else {
-                self.trace_found(&el.name, picked);
+                self.trace_found(el, picked, inst, boiler);
                 continue;
             };
             let mut best: Option<Vec<Finding>> = None;
@@ -592,7 +600,7 @@ impl<'a> Evaluator<'a> {
                     self.trace_forget(mark..usize::MAX);
                 }
             }
-            self.trace_found(&el.name, &best_at);
+            self.trace_found(el, &best_at, inst, boiler);
             out.extend(best.unwrap_or_default());
         }
         if missing.is_empty() {

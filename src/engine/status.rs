@@ -66,6 +66,11 @@ pub struct ElementStatus {
     /// The normalised text of each match in `found` (same order): the
     /// words, without the markup a span of the source may hold.
     pub found_text: Vec<String>,
+    /// The normalised text of every match of the element in the parts
+    /// where it was found (the one in `found` and the others), sorted,
+    /// each once, with the first span of each: what two versions' evidence
+    /// is compared by.
+    pub words: Vec<(String, Range<usize>)>,
     /// Where a finding says it is missing (the finding's span), in order.
     pub missing: Vec<Range<usize>>,
 }
@@ -125,14 +130,17 @@ impl Evaluator<'_> {
         let run = self.run_traced(rule);
         let mut elements = Vec::new();
         declared(&rule.body, None, &mut elements);
-        let mut found: Vec<(String, Range<usize>, String)> = run.found;
-        found.sort_by_key(|f| (f.1.start, f.1.end));
-        found.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-        for (name, span, text) in found {
-            if let Some(e) = elements.iter_mut().find(|e| e.name == name) {
-                e.found.push(span);
-                e.found_text.push(text);
+        let mut found = run.found;
+        found.sort_by_key(|f| (f.1.start, f.1.end, !f.3));
+        for (name, span, text, rep) in found {
+            let Some(e) = elements.iter_mut().find(|e| e.name == name) else {
+                continue;
+            };
+            if rep && e.found.last() != Some(&span) {
+                e.found.push(span.clone());
+                e.found_text.push(text.clone());
             }
+            e.words.push((text, span));
         }
         for f in &run.findings {
             if !matches!(f.kind, FindingKind::Missing | FindingKind::Referenced) {
@@ -147,6 +155,9 @@ impl Evaluator<'_> {
         for e in &mut elements {
             e.missing.sort_by_key(|r| (r.start, r.end));
             e.missing.dedup();
+            e.words
+                .sort_by(|a, b| (&a.0, a.1.start).cmp(&(&b.0, b.1.start)));
+            e.words.dedup_by(|a, b| a.0 == b.0);
         }
         RuleStatus {
             rule: rule.id.clone(),
@@ -168,6 +179,7 @@ fn declared(b: &Block, parent: Option<&str>, out: &mut Vec<ElementStatus>) {
                     parent: parent.map(str::to_string),
                     found: Vec::new(),
                     found_text: Vec::new(),
+                    words: Vec::new(),
                     missing: Vec::new(),
                 });
             }
@@ -233,6 +245,8 @@ rule t/closed {
         assert_eq!(w.found_text, ["お問い合わせ窓口"]);
         let c = s.element("channel").unwrap();
         assert_eq!(c.parent.as_deref(), Some("window"));
+        assert_eq!(c.words[0].0, "03-1234-5678");
+        assert_eq!(c.words.len(), 1);
         assert_eq!(&doc.text[c.found[0].clone()], "03-1234-5678");
         assert!(s.missing().is_empty());
     }
@@ -250,6 +264,10 @@ rule t/closed {
         assert!(doc.position(w.found[0].start).line == 7, "{:?}", w.found);
         let c = s.element("channel").unwrap();
         assert_eq!(&doc.text[c.found[0].clone()], "06-1111-2222");
+        // The first window had no phone near it: its words are not the
+        // evidence of this one.
+        assert_eq!(c.words.len(), 1);
+        assert_eq!(&doc.text[c.words[0].1.clone()], "06-1111-2222");
     }
 
     #[test]

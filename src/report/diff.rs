@@ -137,7 +137,13 @@ impl DiffReport<'_> {
         let Some(e) = mine.element(name) else {
             return Place::None;
         };
-        if let Some(r) = e.found.first() {
+        // A changed element shows the words the other version lacks.
+        let differ = d
+            .elements
+            .iter()
+            .find(|x| x.name == name)
+            .and_then(|x| x.differ[usize::from(w == Which::After)].as_ref());
+        if let Some(r) = differ.or(e.found.first()) {
             return Place::Evidence(r.clone(), excerpt(&doc.text[r.clone()]));
         }
         let other_w = match w {
@@ -153,9 +159,17 @@ impl DiffReport<'_> {
             Which::After => self.cmp.after_section(s),
             Which::Before => self.cmp.before_section(s),
         });
-        if let Some(h) = aligned.and_then(|s| doc.section_heading(s)) {
-            let n = doc.node(h);
-            return Place::Section(n.src.start, excerpt(doc.src_text(h)));
+        if let Some(s) = aligned {
+            // The finding's anchor, when it lies in that section, says more.
+            let range = &doc.node(s).src;
+            let inside = e
+                .missing
+                .first()
+                .filter(|m| range.start <= m.start && m.end <= range.end);
+            if let (Some(h), None) = (doc.section_heading(s), inside) {
+                let n = doc.node(h);
+                return Place::Section(n.src.start, excerpt(doc.src_text(h)));
+            }
         }
         match e.missing.first() {
             Some(r) => Place::Anchor(r.start),
