@@ -4,7 +4,9 @@
 # a non-compliant policy and a .pre-commit-config.yaml pointing at this
 # repository at HEAD, and run `pre-commit run --all-files`: it must fail on
 # the bad policy with the finding in its output, and pass once it is fixed,
-# with a bad policy left in a folder the configuration excludes.
+# with a bad policy left in a folder the configuration excludes. Then the
+# diff hook: it must fail on a staged version that drops the contact window,
+# note a new file, and pass once the window is back.
 # pre-commit builds the hook with cargo (language: rust). HEAD must hold the
 # code under test (commit first).
 # usage: test_precommit.sh   (no arguments; pre-commit comes from PyPI)
@@ -67,6 +69,33 @@ set -e
 cat "$work/out2.txt"
 [ "$code" -eq 0 ] && ok "the hook passes once the policy is fixed (the excluded one is not checked)" || bad "the hook still fails after the fix"
 grep -q "legacy/old.md.*exclude" "$work/out2.txt" && ok "a note says the excluded file was not checked" || bad "no note for the excluded file"
+
+# The diff hook: a staged version that drops the contact window fails it;
+# a new file has nothing to compare (a note) and passes.
+python3 - <<'PY'
+import re
+text = open("bad.md", encoding="utf-8").read()
+# Drop the contact section (the last one) and what points to it.
+text = re.split(r"\n## [0-9]+\. お問い合わせ窓口", text)[0] + "\n"
+open("bad.md", "w", encoding="utf-8").write(text)
+PY
+printf '# お知らせ\n\n当社は個人情報を適切に取り扱います。\n' > new.md
+git add -A
+set +e
+"$work/venv/bin/pre-commit" run policylint-diff --all-files > "$work/out3.txt" 2>&1
+code=$?
+set -e
+cat "$work/out3.txt"
+[ "$code" -ne 0 ] && ok "the diff hook fails on a dropped contact window" || bad "the diff hook passed a dropped contact window"
+grep -q "appi/complaint-contact" "$work/out3.txt" && ok "the drop is in the output" || bad "no drop in the output"
+grep -q "new.md is new in this commit" "$work/out3.txt" && ok "the new file is skipped with a note" || bad "no note for the new file"
+git checkout -q HEAD -- bad.md
+set +e
+"$work/venv/bin/pre-commit" run policylint-diff --all-files > "$work/out4.txt" 2>&1
+code=$?
+set -e
+cat "$work/out4.txt"
+[ "$code" -eq 0 ] && ok "the diff hook passes once the window is back" || bad "the diff hook still fails"
 
 echo "pre-commit: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

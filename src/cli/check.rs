@@ -207,7 +207,7 @@ fn seconds(s: &str) -> Result<f64, String> {
     valid_file_timeout(t)
 }
 
-fn config_errors(errs: &[ConfigError]) -> String {
+pub(crate) fn config_errors(errs: &[ConfigError]) -> String {
     let theme = if stderr_color() {
         GraphicalTheme::unicode()
     } else {

@@ -4,6 +4,7 @@
 
 mod check;
 mod config;
+mod diff;
 mod help;
 mod init;
 mod outline;
@@ -37,6 +38,10 @@ struct Cli {
 enum Command {
     /// Check privacy policies against the rule packs (the built-in APPI pack by default).
     Check(check::CheckArgs),
+    /// Compare two versions of a policy requirement by requirement: what the
+    /// new one drops, adds or changes (two files, --git REV FILE, --staged,
+    /// or one file holding a 改定前/改定後 table).
+    Diff(diff::DiffArgs),
     /// Print the document tree the engine sees: sections, paragraphs, list
     /// items, table cells and sentences, each with line:column.
     Outline(outline::OutlineArgs),
@@ -71,6 +76,7 @@ pub(crate) fn run() -> Result<Outcome, Error> {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Outline(args) => outline::run(&args),
         Command::Rules(args) => rules_cmd::rules(&args),
         Command::Explain(args) => rules_cmd::explain(&args),

@@ -424,6 +424,20 @@ impl Body<'_> {
     }
 }
 
+/// Which column of a revision table a header cell's text names: `Some(true)`
+/// the version before (改定前, 旧, 現行 …), `Some(false)` the one after
+/// (改定後, 新, 改定案 …).
+pub(crate) fn revision_side(cell: &str) -> Option<bool> {
+    let t = cell.trim();
+    if REVISION_BEFORE.is_match(t) {
+        Some(true)
+    } else if REVISION_AFTER.is_match(t) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// Infer the context of a document from its tree and normalised text.
 pub fn infer(path: &Path, nodes: &[Node], norm: &MappedText) -> Context {
     let body = Body {
@@ -562,6 +576,8 @@ fn document(path: &Path, nodes: &[Node], body: &Body) -> Guess {
     let header_cells: Vec<&Node> = nodes
         .iter()
         .filter(|n| n.kind == NodeKind::Cell && n.cell.is_some_and(|c| c.row == 0))
+        // One version of a revision table has its header hidden.
+        .filter(|n| !n.boilerplate)
         .collect();
     let before = header_cells
         .iter()

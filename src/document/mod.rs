@@ -7,6 +7,7 @@ pub(crate) mod directives;
 pub mod format;
 pub(crate) mod heading;
 pub mod normalize;
+pub mod revision;
 pub mod set;
 pub mod structure;
 

@@ -65,6 +65,26 @@ pub struct Evaluator<'a> {
     /// In a document set: only the rules of this scope (`scope page` when
     /// true); every rule when unset.
     page_rules: Option<bool>,
+    /// While [`Evaluator::run_traced`] runs a rule: each element found, by
+    /// name, with its match (normalised). `None` otherwise, so that `check`
+    /// records nothing.
+    trace: std::cell::RefCell<Option<Trace>>,
+}
+
+/// Elements found while tracing: name, match, and whether the match is
+/// the one that stands for the element (else another match of it in the
+/// same part of the document).
+type Trace = Vec<(String, Range<usize>, bool)>;
+
+/// What [`Evaluator::run_traced`] saw of one rule.
+pub(super) struct TracedRun {
+    pub(super) findings: Vec<Finding>,
+    /// Why the rule did not apply, if it did not.
+    pub(super) skip: Option<SkipReason>,
+    /// Each element found: its name, its match (decoded-text bytes), the
+    /// match's normalised text, and whether it stands for the element
+    /// (else it is another match of it in the part checked).
+    pub(super) found: Vec<(String, Range<usize>, String, bool)>,
 }
 
 /// Context that flows down the blocks of one rule.
@@ -137,6 +157,7 @@ impl<'a> Evaluator<'a> {
             skipped: std::cell::RefCell::new(Vec::new()),
             applied: std::cell::Cell::new(0),
             page_rules: None,
+            trace: std::cell::RefCell::new(None),
         }
     }
 
@@ -281,6 +302,55 @@ impl<'a> Evaluator<'a> {
             }
         }
         out
+    }
+
+    /// One rule's findings, with why it did not apply (if it did not) and
+    /// each element found: its name, its match as a byte range of the
+    /// decoded text and its normalised text, in the order found. What [`Evaluator::status`] is
+    /// built from.
+    pub(super) fn run_traced(&self, rule: &Rule) -> TracedRun {
+        let skipped = self.skipped.borrow().len();
+        self.trace.replace(Some(Vec::new()));
+        let findings = self.run(rule);
+        let found = self.trace.replace(None).unwrap_or_default();
+        let skip = self.skipped.borrow().get(skipped).map(|s| s.reason);
+        TracedRun {
+            findings,
+            skip,
+            found: found
+                .into_iter()
+                .map(|(name, m, rep)| {
+                    let text = self.doc.norm.text[m.clone()].to_string();
+                    (name, self.doc.norm_to_src(m), text, rep)
+                })
+                .collect(),
+        }
+    }
+
+    /// Record that an element was found at `m`, when tracing.
+    fn trace_found(&self, el: &Element, m: &Range<usize>, inst: &Instance, boiler: bool) {
+        let mut trace = self.trace.borrow_mut();
+        let Some(t) = trace.as_mut() else { return };
+        t.push((el.name.clone(), m.clone(), true));
+        // Every other match in the part: the words a comparison of two
+        // versions reads (a changed e-mail after an unchanged address).
+        for o in self.within_inst(el.expr, inst, boiler).filter(|o| *o != m) {
+            t.push((el.name.clone(), o.clone(), false));
+        }
+    }
+
+    /// How many elements were recorded so far (0 when not tracing).
+    fn trace_len(&self) -> usize {
+        self.trace.borrow().as_ref().map_or(0, Vec::len)
+    }
+
+    /// Forget the records in `range` (an occurrence of an element block
+    /// that did not stand for the element).
+    fn trace_forget(&self, range: Range<usize>) {
+        if let Some(t) = self.trace.borrow_mut().as_mut() {
+            let end = range.end.min(t.len());
+            t.drain(range.start.min(end)..end);
+        }
     }
 
     /// The first block of text under the title that holds `m`: what the
@@ -515,10 +585,18 @@ impl<'a> Evaluator<'a> {
         };
         // Element blocks: checked around each occurrence; the occurrence
         // that satisfies most stands for the element.
-        for (el, _) in &present {
-            let Some(body) = &el.body else { continue };
+        for (el, picked) in &present {
+            let Some(body) = &el.body else {
+                self.trace_found(el, picked, inst, boiler);
+                continue;
+            };
             let mut best: Option<Vec<Finding>> = None;
+            // Traced: the occurrence that stands for the element, and only
+            // what its block found (records from `base` on).
+            let base = self.trace_len();
+            let mut best_at = picked.clone();
             for m in self.within_inst(el.expr, inst, boiler) {
+                let mark = self.trace_len();
                 let child = Instance {
                     range: inst.range.clone(),
                     section: inst.section,
@@ -532,13 +610,18 @@ impl<'a> Evaluator<'a> {
                 self.block(ctx, body, &child, boiler, None, &mut found);
                 let better = best.as_ref().is_none_or(|b| found.len() < b.len());
                 if better {
+                    self.trace_forget(base..mark);
+                    best_at = m.clone();
                     let done = found.is_empty();
                     best = Some(found);
                     if done {
                         break;
                     }
+                } else {
+                    self.trace_forget(mark..usize::MAX);
                 }
             }
+            self.trace_found(el, &best_at, inst, boiler);
             out.extend(best.unwrap_or_default());
         }
         if missing.is_empty() {

@@ -5,6 +5,7 @@
 //! language: the report stage says it.
 
 pub mod baseline;
+pub mod compare;
 mod diag;
 mod eval;
 mod finding;
@@ -13,6 +14,7 @@ mod ordered;
 mod run;
 mod set;
 mod settings;
+mod status;
 pub mod testing;
 
 pub use diag::{Diag, DiagLabel, FileResult, Pos, SkipReason, SkippedRule, Totals, What};
@@ -23,6 +25,7 @@ pub use set::DocSet;
 pub use settings::{
     MAX_FILE_TIMEOUT, Override, PathSettings, RuleSetting, Settings, valid_file_timeout,
 };
+pub use status::{ElementStatus, RuleStatus, Status};
 
 #[cfg(test)]
 mod pattern_tests;

@@ -6,6 +6,7 @@
 //! then the format's tail).
 
 mod compact;
+pub mod diff;
 pub mod explain;
 mod github;
 pub mod human;

@@ -57,7 +57,7 @@ struct Piece {
 /// Columns a character takes on a terminal: two for the wide ones (CJK,
 /// kana, hangul, full-width forms), else one. Close enough to decide where
 /// to cut; miette measures what it draws itself.
-fn char_cols(c: char) -> usize {
+pub fn char_cols(c: char) -> usize {
     match c as u32 {
         0x1100..=0x115F
         | 0x2E80..=0x303E

@@ -17,6 +17,7 @@ mod cli_inputs;
 mod cli_rules;
 mod config_paths;
 mod decode;
+mod diff;
 mod encodings;
 mod formats;
 mod fuzz_props;

@@ -293,7 +293,8 @@ fn compact_is_one_line_per_finding() {
     insta::assert_snapshot!("compact_en", en.stdout);
     // The summary stays on standard error.
     assert!(
-        en.stderr.starts_with("checked 4 files (1 skipped, 1 unreadable)"),
+        en.stderr
+            .starts_with("checked 4 files (1 skipped, 1 unreadable)"),
         "{}",
         en.stderr
     );
