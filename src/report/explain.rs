@@ -452,6 +452,26 @@ pub fn explain(set: &RuleSet, rule: &Rule, lang: Lang) -> String {
     if let Some(d) = &rule.effective {
         let _ = writeln!(out, "{} {d}", t(lang, "施行日:", "effective:"));
     }
+    // In a document set most rules read the pages as one; a page-scope rule
+    // reads each page alone, which changes what satisfies it.
+    let _ = writeln!(
+        out,
+        "{} {}",
+        t(lang, "範囲:", "scope:"),
+        if rule.scope_page {
+            t(
+                lang,
+                "ページごと（文書セットでも各ページを単独で検査）",
+                "page (each page of a document set on its own)",
+            )
+        } else {
+            t(
+                lang,
+                "セット（文書セットは全ページを一つの文書として検査）",
+                "set (a document set's pages read as one document)",
+            )
+        }
+    );
     if !rule.tags.is_empty() {
         let _ = writeln!(
             out,

@@ -55,6 +55,21 @@ fn explain_a_rule_in_both_languages() {
 }
 
 #[test]
+fn explain_says_how_a_rule_reads_a_document_set() {
+    let (code, out, err) = run(&["explain", "appi/pre-2022-revision", "--lang", "en"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("\nscope: page (each page of a document set on its own)\n"),
+        "{out}"
+    );
+    let (_, out, _) = run(&["explain", "appi/joint-use", "--lang", "en"]);
+    assert!(
+        out.contains("\nscope: set (a document set's pages read as one document)\n"),
+        "{out}"
+    );
+}
+
+#[test]
 fn the_demo_pack_tests_are_all_green() {
     let (code, out, err) = run(&["test", DEMO]);
     assert_eq!(code, 0, "{out}{err}");
