@@ -11,6 +11,7 @@ mod eval;
 mod finding;
 pub mod fixtures;
 mod ordered;
+mod requirements;
 mod run;
 mod set;
 mod settings;
@@ -20,6 +21,7 @@ pub mod testing;
 pub use diag::{Diag, DiagLabel, FileResult, Pos, SkipReason, SkippedRule, Totals, What};
 pub use eval::Evaluator;
 pub use finding::{Evidence, Finding, FindingKind, Label};
+pub use requirements::{ElementState, EvidenceAt, ReqState, Requirement};
 pub use run::{Checked, Engine, Printer, Sink, entry, item_path};
 pub use set::DocSet;
 pub use settings::{
