@@ -40,6 +40,9 @@ pub(crate) enum OutFormat {
     Markdown,
     /// One line per finding: `path:line:column: severity rule: message`.
     Compact,
+    /// The compliance report: one self-contained HTML page, a matrix of
+    /// requirements by document, then each one's evidence (docs/report.md).
+    Html,
 }
 
 impl OutFormat {
@@ -51,6 +54,7 @@ impl OutFormat {
             OutFormat::Github => "github",
             OutFormat::Markdown => "markdown",
             OutFormat::Compact => "compact",
+            OutFormat::Html => "html",
         }
     }
 
@@ -67,6 +71,7 @@ impl OutFormat {
             OutFormat::Github => Format::Github,
             OutFormat::Markdown => Format::Markdown,
             OutFormat::Compact => Format::Compact,
+            OutFormat::Html => Format::Html,
         }
     }
 }
@@ -712,10 +717,11 @@ impl Printer for Cli<'_> {
     }
 }
 
-/// The heads of what `check` writes (a Markdown, JSON or SARIF report,
-/// GitHub workflow commands, a baseline): a file that starts so is an
-/// earlier report, not a policy.
-const REPORT_HEADS: [&str; 4] = [
+/// The heads of what `check` writes (a Markdown, JSON, SARIF or HTML
+/// report, GitHub workflow commands, a baseline): a file that starts so is
+/// an earlier report, not a policy.
+const REPORT_HEADS: [&str; 5] = [
+    policylint::report::html::HEAD,
     "## policylint\n",
     "{\n  \"version\": 1,\n",
     "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\"",

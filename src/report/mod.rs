@@ -9,6 +9,7 @@ mod compact;
 pub mod diff;
 pub mod explain;
 mod github;
+pub mod html;
 pub mod human;
 pub mod i18n;
 pub mod input;
@@ -36,11 +37,14 @@ pub enum Format {
     Github,
     Markdown,
     Compact,
+    /// The compliance report: one self-contained page.
+    Html,
 }
 
 /// Renders each checked file in one format.
 pub struct Report<'a> {
     format: Format,
+    rules: &'a RuleSet,
     texts: Texts<'a>,
     sarif: Option<sarif::Log<'a>>,
     /// Show each file's context and the rules it skipped, and why.
@@ -55,12 +59,15 @@ pub struct Printed {
     file: Option<json::FileEntry>,
     /// A skipped file's notification in the SARIF log.
     notice: Option<serde_json::Value>,
+    /// Its part of the HTML report, written at the end.
+    html: Option<html::Doc>,
 }
 
 impl<'a> Report<'a> {
     pub fn new(format: Format, rules: &'a RuleSet, lang: Lang) -> Self {
         Report {
             format,
+            rules,
             texts: Texts::new(rules, lang),
             sarif: matches!(format, Format::Sarif).then(|| sarif::Log::new(rules, lang)),
             explain_context: false,
@@ -92,6 +99,7 @@ impl<'a> Report<'a> {
             totals: Totals::default(),
             files: Vec::new(),
             notices: Vec::new(),
+            page: html::Page::default(),
         }
     }
 
@@ -137,7 +145,7 @@ impl Printer for Report<'_> {
             (Format::Github, _) => github::render_file(r, &self.texts),
             (Format::Markdown, _) => markdown::rows(r, &self.texts),
             (Format::Compact, _) => compact::render_file(r, &self.texts),
-            (Format::Sarif, None) => String::new(),
+            (Format::Html, _) | (Format::Sarif, None) => String::new(),
         };
         Printed {
             text,
@@ -145,6 +153,10 @@ impl Printer for Report<'_> {
             file: matches!(self.format, Format::Json)
                 .then(|| json::FileEntry::of(r, c.document, self.explain_context, &self.texts)),
             notice: self.sarif.as_ref().and_then(|log| log.notice(r)),
+            html: matches!(self.format, Format::Html).then(|| {
+                let reqs = html::derived(r, self.rules);
+                html::doc(c, &reqs, &self.texts, self.rules)
+            }),
         }
     }
 }
@@ -156,6 +168,8 @@ pub struct ReportWriter<'r, 'a, W: Write> {
     totals: Totals,
     files: Vec<json::FileEntry>,
     notices: Vec<serde_json::Value>,
+    /// The HTML report's documents, until the end (its matrix comes first).
+    page: html::Page,
 }
 
 impl<W: Write> ReportWriter<'_, '_, W> {
@@ -178,6 +192,7 @@ impl<W: Write> ReportWriter<'_, '_, W> {
             totals,
             files,
             notices,
+            page,
         } = self;
         writer.finish(|out| match (report.format, &report.sarif) {
             (Format::Json, _) => json::write_tail(out, &files, &totals),
@@ -185,6 +200,7 @@ impl<W: Write> ReportWriter<'_, '_, W> {
             (Format::Markdown, _) => {
                 out.write_all(markdown::tail(&totals, &report.texts).as_bytes())
             }
+            (Format::Html, _) => page.write(out, &report.texts, report.rules),
             _ => Ok(()),
         })?;
         Ok(totals)
@@ -197,6 +213,9 @@ impl<W: Write> Sink<Printed> for ReportWriter<'_, '_, W> {
         self.totals.merge(&part.totals);
         self.files.extend(part.file);
         self.notices.extend(part.notice);
+        if let Some(doc) = part.html {
+            self.page.add(doc);
+        }
         Ok(())
     }
 }

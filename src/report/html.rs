@@ -1,0 +1,1134 @@
+//! `--format html`: the compliance report, one self-contained page (inline
+//! CSS and a few lines of inline JS; nothing is fetched). A summary, then
+//! the matrix (one row per document or document set, one column per
+//! requirement group), then each document's requirements with their
+//! evidence. The summary and matrix come first, so the documents are
+//! gathered in the worker (excerpts cut there, while the document is at
+//! hand) and the page is written at the end of the run.
+//!
+//! Every piece of document text, path and rule text goes through
+//! [`escape`]: a policy containing `<script>` shows it as text.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use super::i18n::Texts;
+use crate::document::Document;
+use crate::engine::{Checked, FileResult, FindingKind, Pos, ReqState, Requirement, What};
+use crate::rules::{Lang, Rule, RuleSet, Severity};
+
+const CSS: &str = include_str!("assets/report.css");
+const JS: &str = include_str!("assets/report.js");
+
+/// The first line of the page, after the doctype: a walk that meets an
+/// earlier report knows it is not a policy.
+pub const HEAD: &str = "<!DOCTYPE html>\n<!-- policylint compliance report -->\n";
+
+/// Characters of context shown on each side of an excerpt.
+const CONTEXT: usize = 30;
+/// Places shown per element: the first few say where; more is noise.
+const MAX_PLACES: usize = 3;
+
+/// `s` as HTML text or as a quoted attribute value: the five markup
+/// characters become entities; control characters other than tab and line
+/// break are shown as `\u{..}` (they have no business in a page).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {
+                let _ = write!(out, "{}", c.escape_unicode());
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The requirement groups, in the matrix's order (the ids of `rule.group`).
+pub(super) const GROUPS: [&str; 12] = [
+    "operator",
+    "purposes",
+    "rights",
+    "security",
+    "complaints",
+    "joint-use",
+    "third-party",
+    "foreign-transfer",
+    "processed-data",
+    "external-transmission",
+    "revision",
+    "other",
+];
+
+/// The group of a rule. A stand-in until rules carry their own `group`:
+/// derived from the id and tags of the built-in packs, else `other`.
+fn group_of(rule: &Rule) -> usize {
+    let name = rule.id.rsplit('/').next().unwrap_or(&rule.id);
+    let tagged = |t: &str| rule.tags.iter().any(|x| x == t);
+    let id = match name {
+        "operator-identity" | "operator-name-consistency" => "operator",
+        "purposes" => "purposes",
+        "rights-procedure" | "fee-amount" => "rights",
+        "security-measures" | "security-measures-categories" | "external-environment" => "security",
+        "complaint-contact" | "contact-closed" | "certified-org" => "complaints",
+        "joint-use" => "joint-use",
+        "opt-out" | "related-info" => "third-party",
+        "foreign-transfer" | "foreign-equivalent-measures" => "foreign-transfer",
+        "anonymized" | "pseudonymized" => "processed-data",
+        "external-transmission" => "external-transmission",
+        "pre-2022-revision" | "date" => "revision",
+        _ if tagged("joint-use") => "joint-use",
+        _ if tagged("foreign") => "foreign-transfer",
+        _ if tagged("processed") => "processed-data",
+        _ if tagged("cookie") => "external-transmission",
+        _ if tagged("date") => "revision",
+        _ => "other",
+    };
+    GROUPS
+        .iter()
+        .position(|g| *g == id)
+        .unwrap_or(GROUPS.len() - 1)
+}
+
+/// A group's name. A stand-in until `i18n::group_label`.
+fn group_label(id: &str, lang: Lang) -> &'static str {
+    let (ja, en) = match id {
+        "operator" => ("事業者", "Operator"),
+        "purposes" => ("利用目的", "Purposes"),
+        "rights" => ("開示等の請求", "Rights"),
+        "security" => ("安全管理措置", "Security"),
+        "complaints" => ("苦情・問合せ", "Complaints"),
+        "joint-use" => ("共同利用", "Joint use"),
+        "third-party" => ("第三者提供", "Third parties"),
+        "foreign-transfer" => ("外国への移転", "Foreign transfer"),
+        "processed-data" => ("加工情報", "Processed data"),
+        "external-transmission" => ("外部送信", "External transmission"),
+        "revision" => ("改定", "Revision"),
+        _ => ("その他", "Other"),
+    };
+    match lang {
+        Lang::Ja => ja,
+        Lang::En => en,
+    }
+}
+
+/// A requirement's status as the page shows it, from least to most in
+/// need of attention: a group's cell shows its requirements' highest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Mark {
+    Off,
+    NotApplicable,
+    Satisfied,
+    Baselined,
+    Suppressed,
+    Referenced,
+    Flagged,
+    Missing,
+}
+
+impl Mark {
+    const ALL: [Mark; 8] = [
+        Mark::Missing,
+        Mark::Flagged,
+        Mark::Referenced,
+        Mark::Suppressed,
+        Mark::Baselined,
+        Mark::Satisfied,
+        Mark::NotApplicable,
+        Mark::Off,
+    ];
+
+    fn of(state: &ReqState) -> Mark {
+        match state {
+            ReqState::Satisfied => Mark::Satisfied,
+            ReqState::Missing => Mark::Missing,
+            ReqState::Referenced => Mark::Referenced,
+            ReqState::Flagged => Mark::Flagged,
+            ReqState::NotApplicable(_) => Mark::NotApplicable,
+            ReqState::Suppressed(_) => Mark::Suppressed,
+            ReqState::Baselined => Mark::Baselined,
+            ReqState::Off => Mark::Off,
+        }
+    }
+
+    /// The CSS class and `data-status` value.
+    fn id(self) -> &'static str {
+        match self {
+            Mark::Off => "off",
+            Mark::NotApplicable => "na",
+            Mark::Satisfied => "satisfied",
+            Mark::Baselined => "baselined",
+            Mark::Suppressed => "suppressed",
+            Mark::Referenced => "referenced",
+            Mark::Flagged => "flagged",
+            Mark::Missing => "missing",
+        }
+    }
+
+    /// The sign shown with the word (not the colour alone says it).
+    fn sign(self) -> &'static str {
+        match self {
+            Mark::Off => "○",
+            Mark::NotApplicable => "–",
+            Mark::Satisfied => "✓",
+            Mark::Baselined => "≡",
+            Mark::Suppressed => "⊘",
+            Mark::Referenced => "↗",
+            Mark::Flagged => "!",
+            Mark::Missing => "✗",
+        }
+    }
+
+    fn word(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::Ja, Mark::Off) => "無効",
+            (Lang::Ja, Mark::NotApplicable) => "対象外",
+            (Lang::Ja, Mark::Satisfied) => "充足",
+            (Lang::Ja, Mark::Baselined) => "既知",
+            (Lang::Ja, Mark::Suppressed) => "抑制",
+            (Lang::Ja, Mark::Referenced) => "参照のみ",
+            (Lang::Ja, Mark::Flagged) => "指摘",
+            (Lang::Ja, Mark::Missing) => "不足",
+            (Lang::En, Mark::Off) => "off",
+            (Lang::En, Mark::NotApplicable) => "n/a",
+            (Lang::En, Mark::Satisfied) => "met",
+            (Lang::En, Mark::Baselined) => "baselined",
+            (Lang::En, Mark::Suppressed) => "suppressed",
+            (Lang::En, Mark::Referenced) => "referenced",
+            (Lang::En, Mark::Flagged) => "flagged",
+            (Lang::En, Mark::Missing) => "missing",
+        }
+    }
+
+    /// Sign and word, in the status's colour.
+    fn badge(self, lang: Lang) -> String {
+        format!(
+            "<span class=\"st st-{}\"><span class=\"mark\" aria-hidden=\"true\">{}</span> {}</span>",
+            self.id(),
+            self.sign(),
+            self.word(lang)
+        )
+    }
+}
+
+/// The page's own words.
+fn say(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Ja => ja,
+        Lang::En => en,
+    }
+}
+
+/// One place of evidence, its excerpt cut from the document.
+#[derive(Debug, Clone)]
+struct Place {
+    /// The file it is in (as shown).
+    path: String,
+    line: usize,
+    column: usize,
+    before: String,
+    text: String,
+    after: String,
+}
+
+/// One element of a requirement: found (where) or not.
+#[derive(Debug, Clone)]
+struct Elem {
+    name: String,
+    places: Vec<Place>,
+    /// More places than are kept.
+    more: usize,
+    missing: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Req {
+    rule: String,
+    group: usize,
+    mark: Mark,
+    severity: Option<Severity>,
+    /// Why it does not apply, or the suppression's reason.
+    reason: Option<String>,
+    elements: Vec<Elem>,
+    at: Option<Place>,
+}
+
+/// One file's part of the page: what its row and section need.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    path: String,
+    set: Option<String>,
+    /// Why the file was not checked (skipped, unreadable).
+    note: Option<String>,
+    reqs: Vec<Req>,
+}
+
+/// The excerpt of `span` in `doc`: some context on each side, line breaks
+/// shown as spaces; `None` when the span is not in the text.
+fn cut(doc: &Document, span: &std::ops::Range<usize>) -> Option<(String, String, String)> {
+    let text = &doc.text;
+    let (s, e) = (span.start, span.end.max(span.start));
+    let matched = text.get(s..e)?;
+    let before: String = {
+        let head = text.get(..s)?;
+        let mut v: Vec<char> = head.chars().rev().take(CONTEXT).collect();
+        v.reverse();
+        v.into_iter().collect()
+    };
+    let after: String = text.get(e..)?.chars().take(CONTEXT).collect();
+    let flat = |s: &str| s.replace(['\r', '\n'], " ");
+    Some((flat(&before), flat(matched), flat(&after)))
+}
+
+/// The document a place is in: the file itself, or a page of its set.
+fn doc_of<'d>(c: &Checked<'d>, path: Option<&str>) -> Option<&'d Document> {
+    match path {
+        None => c.document,
+        Some(p) if p == c.result.path => c.document,
+        Some(p) => c.members.iter().find(|(m, _)| m == p).map(|(_, d)| *d),
+    }
+}
+
+fn place(
+    c: &Checked<'_>,
+    path: Option<&str>,
+    start: Pos,
+    span: &std::ops::Range<usize>,
+    text: &str,
+) -> Place {
+    let (before, text, after) = doc_of(c, path)
+        .and_then(|d| cut(d, span))
+        .unwrap_or_else(|| {
+            (
+                String::new(),
+                text.replace(['\r', '\n'], " "),
+                String::new(),
+            )
+        });
+    Place {
+        path: path.unwrap_or(&c.result.path).to_string(),
+        line: start.line,
+        column: start.column,
+        before,
+        text,
+        after,
+    }
+}
+
+/// The requirements of a file as its findings say them. A stand-in until
+/// the engine fills `FileResult.requirements`: a rule that did not apply
+/// is n/a; one with a finding is missing, referenced or flagged (or
+/// suppressed, baselined); any other that applied is satisfied.
+pub(super) fn derived(r: &FileResult, rules: &RuleSet) -> Vec<Requirement> {
+    // Not read, or not checked: no requirement was evaluated.
+    if r.skipped.is_some() || r.format.is_none() {
+        return Vec::new();
+    }
+    rules
+        .rules
+        .iter()
+        .map(|rule| {
+            let skipped = r.skipped_rules.iter().find(|s| s.rule == rule.id);
+            let diags: Vec<_> = r
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule == rule.id && matches!(d.what, What::Finding { .. }))
+                .collect();
+            let first = diags
+                .iter()
+                .find(|d| d.active())
+                .or_else(|| diags.first())
+                .copied();
+            let state = match (skipped, first) {
+                (Some(s), _) => ReqState::NotApplicable(s.reason),
+                (None, None) => ReqState::Satisfied,
+                (None, Some(d)) if d.suppressed.is_some() => {
+                    ReqState::Suppressed(d.suppressed.clone().filter(|s| !s.is_empty()))
+                }
+                (None, Some(d)) if d.baselined => ReqState::Baselined,
+                (None, Some(d)) => match d.kind() {
+                    Some(FindingKind::Missing) => ReqState::Missing,
+                    Some(FindingKind::Referenced) => ReqState::Referenced,
+                    _ => ReqState::Flagged,
+                },
+            };
+            let elements = first
+                .map(|d| {
+                    d.missing
+                        .iter()
+                        .map(|m| (m, true))
+                        .chain(d.found.iter().map(|f| (f, false)))
+                        .map(|(name, missing)| crate::engine::ElementState {
+                            name: name.clone(),
+                            parent: None,
+                            found: Vec::new(),
+                            missing,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            Requirement {
+                rule: rule.id.clone(),
+                severity: first.map(|d| d.severity),
+                at: first.map(|d| crate::engine::EvidenceAt {
+                    path: None,
+                    start: d.start,
+                    end: d.end,
+                    span: d.span.clone(),
+                    // Cut from the document when the excerpt is made.
+                    text: String::new(),
+                }),
+                state,
+                elements,
+            }
+        })
+        .collect()
+}
+
+/// One file's part: its requirements with their excerpts cut.
+pub(super) fn doc(
+    c: &Checked<'_>,
+    reqs: &[Requirement],
+    texts: &Texts<'_>,
+    rules: &RuleSet,
+) -> Doc {
+    let r = &c.result;
+    let note = r.skipped.as_ref().map(|s| texts.skipped(s)).or_else(|| {
+        r.diagnostics.iter().find_map(|d| match &d.what {
+            What::Unreadable(_) => Some(texts.diag(d).message),
+            _ => None,
+        })
+    });
+    let reqs = reqs
+        .iter()
+        .map(|q| {
+            let rule = rules.rule(&q.rule);
+            let elements = q
+                .elements
+                .iter()
+                .map(|e| Elem {
+                    name: e.name.clone(),
+                    places: e
+                        .found
+                        .iter()
+                        .take(MAX_PLACES)
+                        .map(|f| place(c, f.path.as_deref(), f.start, &f.span, &f.text))
+                        .collect(),
+                    more: e.found.len().saturating_sub(MAX_PLACES),
+                    missing: e.missing,
+                })
+                .collect();
+            Req {
+                rule: q.rule.clone(),
+                group: rule.map_or(GROUPS.len() - 1, group_of),
+                mark: Mark::of(&q.state),
+                severity: q.severity,
+                reason: match &q.state {
+                    ReqState::NotApplicable(why) => Some(texts.skip_reason(why)),
+                    ReqState::Suppressed(why) => why.clone(),
+                    _ => None,
+                },
+                elements,
+                at: q
+                    .at
+                    .as_ref()
+                    .filter(|_| q.state != ReqState::Satisfied)
+                    .map(|a| place(c, a.path.as_deref(), a.start, &a.span, &a.text)),
+            }
+        })
+        .collect();
+    Doc {
+        path: r.path.clone(),
+        set: r.set.clone(),
+        note,
+        reqs,
+    }
+}
+
+/// A row of the matrix: a file, or the pages of a document set merged.
+struct Row {
+    path: String,
+    set: Option<String>,
+    pages: Vec<String>,
+    notes: Vec<(String, String)>,
+    reqs: Vec<Req>,
+}
+
+impl Row {
+    fn new(d: Doc) -> Row {
+        let mut row = Row {
+            path: d.path.clone(),
+            set: d.set.clone(),
+            pages: Vec::new(),
+            notes: Vec::new(),
+            reqs: Vec::new(),
+        };
+        row.add(d);
+        row
+    }
+
+    /// Add a page: a rule's state on the set is its most pressing on any
+    /// page (a set-scope finding is reported on one page only).
+    fn add(&mut self, d: Doc) {
+        self.pages.push(d.path.clone());
+        if let Some(n) = d.note {
+            self.notes.push((d.path, n));
+        }
+        for q in d.reqs {
+            match self.reqs.iter_mut().find(|x| x.rule == q.rule) {
+                Some(x) if q.mark > x.mark => *x = q,
+                Some(x) if q.mark == x.mark => {
+                    // Evidence found on another page counts for the set.
+                    for e in q.elements {
+                        match x.elements.iter_mut().find(|y| y.name == e.name) {
+                            Some(y) if y.places.is_empty() => *y = e,
+                            Some(_) => {}
+                            None => x.elements.push(e),
+                        }
+                    }
+                }
+                Some(_) => {}
+                None => self.reqs.push(q),
+            }
+        }
+    }
+
+    fn cell(&self, group: usize) -> Option<Mark> {
+        self.reqs
+            .iter()
+            .filter(|q| q.group == group)
+            .map(|q| q.mark)
+            .max()
+    }
+}
+
+/// Gathers the documents' parts, then writes the page.
+#[derive(Default)]
+pub(super) struct Page {
+    rows: Vec<Row>,
+}
+
+impl Page {
+    pub(super) fn add(&mut self, d: Doc) {
+        match self.rows.last_mut() {
+            Some(row) if row.set.is_some() && row.set == d.set => row.add(d),
+            _ => self.rows.push(Row::new(d)),
+        }
+    }
+
+    /// The whole page.
+    pub(super) fn write(
+        &self,
+        out: &mut dyn Write,
+        texts: &Texts<'_>,
+        rules: &RuleSet,
+    ) -> io::Result<()> {
+        let lang = texts.lang();
+        let mut s = String::with_capacity(1 << 16);
+        s.push_str(HEAD);
+        let title = say(
+            lang,
+            "policylint 適合レポート",
+            "policylint compliance report",
+        );
+        let _ = write!(
+            s,
+            "<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<header>\n<h1>{title}</h1>\n",
+            say(lang, "ja", "en")
+        );
+        self.summary(&mut s, lang, rules);
+        s.push_str("</header>\n<main>\n");
+        out.write_all(s.as_bytes())?;
+        s.clear();
+        self.matrix(&mut s, lang);
+        out.write_all(s.as_bytes())?;
+        s.clear();
+        let _ = writeln!(
+            s,
+            "<h2 id=\"details\">{}</h2>",
+            say(lang, "文書ごとの詳細", "Documents")
+        );
+        let open = self.rows.len() == 1;
+        for (n, row) in self.rows.iter().enumerate() {
+            section(&mut s, n + 1, row, open, texts, rules);
+            if s.len() > 1 << 16 {
+                out.write_all(s.as_bytes())?;
+                s.clear();
+            }
+        }
+        let _ = write!(s, "</main>\n<script>\n{JS}</script>\n</body>\n</html>\n");
+        out.write_all(s.as_bytes())
+    }
+
+    fn summary(&self, s: &mut String, lang: Lang, rules: &RuleSet) {
+        let mut counts = [0usize; Mark::ALL.len()];
+        let mut ids: Vec<&str> = Vec::new();
+        for q in self.rows.iter().flat_map(|r| &r.reqs) {
+            if let Some(i) = Mark::ALL.iter().position(|m| *m == q.mark) {
+                counts[i] += 1;
+            }
+            if !ids.contains(&q.rule.as_str()) {
+                ids.push(&q.rule);
+            }
+        }
+        let mut packs: Vec<&str> = rules.rules.iter().map(|r| r.pack.as_str()).collect();
+        packs.sort_unstable();
+        packs.dedup();
+        let dt = |s: &mut String, k: &str, v: &str| {
+            let _ = writeln!(s, "<dt>{k}</dt><dd>{v}</dd>");
+        };
+        s.push_str("<dl class=\"summary\">\n");
+        dt(
+            s,
+            say(lang, "文書", "Documents"),
+            &self.rows.len().to_string(),
+        );
+        dt(s, say(lang, "要件", "Requirements"), &ids.len().to_string());
+        dt(
+            s,
+            say(lang, "ルールパック", "Rule packs"),
+            &escape(&packs.join(", ")),
+        );
+        dt(
+            s,
+            say(lang, "ツール", "Tool"),
+            &format!("policylint {}", env!("CARGO_PKG_VERSION")),
+        );
+        dt(s, say(lang, "作成日", "Date"), &today());
+        s.push_str("</dl>\n<table class=\"counts\">\n<thead><tr>");
+        let _ = write!(
+            s,
+            "<th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+            say(lang, "状態", "Status"),
+            say(
+                lang,
+                "件数（文書×要件）",
+                "Count (documents × requirements)"
+            )
+        );
+        for (m, n) in Mark::ALL.iter().zip(counts) {
+            let _ = writeln!(
+                s,
+                "<tr data-status=\"{}\"><td>{}</td><td>{n}</td></tr>",
+                m.id(),
+                m.badge(lang)
+            );
+        }
+        s.push_str("</tbody>\n</table>\n");
+    }
+
+    fn matrix(&self, s: &mut String, lang: Lang) {
+        let _ = write!(
+            s,
+            "<h2 id=\"matrix\">{}</h2>\n<div class=\"scroll\">\n<table class=\"matrix\">\n<thead><tr><th>{}</th>",
+            say(lang, "要件マトリクス", "Requirement matrix"),
+            say(lang, "文書", "Document")
+        );
+        for g in GROUPS {
+            let _ = write!(s, "<th data-group=\"{g}\">{}</th>", group_label(g, lang));
+        }
+        s.push_str("</tr></thead>\n<tbody>\n");
+        for (n, row) in self.rows.iter().enumerate() {
+            let n = n + 1;
+            let name = row_name(row);
+            let _ = write!(
+                s,
+                "<tr data-doc=\"{}\"><th scope=\"row\"><a href=\"#d{n}\">{}</a></th>",
+                escape(&name),
+                escape(&name)
+            );
+            for (g, id) in GROUPS.iter().enumerate() {
+                match row.cell(g) {
+                    Some(m) => {
+                        let _ = write!(
+                            s,
+                            "<td class=\"st-{0}\" data-group=\"{id}\" data-status=\"{0}\"><a href=\"#d{n}-{id}\"><span aria-hidden=\"true\">{1}</span> {2}</a></td>",
+                            m.id(),
+                            m.sign(),
+                            m.word(lang)
+                        );
+                    }
+                    None => {
+                        let _ = write!(
+                            s,
+                            "<td class=\"st-none\" data-group=\"{id}\" data-status=\"none\"><span title=\"{}\">·</span></td>",
+                            say(lang, "該当する要件なし", "no requirement")
+                        );
+                    }
+                }
+            }
+            s.push_str("</tr>\n");
+        }
+        let _ = writeln!(
+            s,
+            "</tbody>\n</table>\n</div>\n<p class=\"note\">{}</p>",
+            say(
+                lang,
+                "各欄は、その分類の要件のうち最も対応が必要な状態を示します。「·」はその分類の要件がないことを示します。",
+                "Each cell shows the group's requirement most in need of attention; “·” means the group has none."
+            )
+        );
+    }
+}
+
+/// A row's name: the file, or the set and its main page.
+fn row_name(row: &Row) -> String {
+    match &row.set {
+        Some(set) if row.pages.len() > 1 => format!("{set} ({})", row.path),
+        _ => row.path.clone(),
+    }
+}
+
+/// One document's section: each group with its requirements.
+fn section(s: &mut String, n: usize, row: &Row, open: bool, texts: &Texts<'_>, rules: &RuleSet) {
+    let lang = texts.lang();
+    let mut tally = Vec::new();
+    for m in [
+        Mark::Missing,
+        Mark::Flagged,
+        Mark::Referenced,
+        Mark::Satisfied,
+    ] {
+        let k = row.reqs.iter().filter(|q| q.mark == m).count();
+        if k > 0 {
+            tally.push(format!("{} {} {k}", m.sign(), m.word(lang)));
+        }
+    }
+    let _ = write!(
+        s,
+        "<details class=\"doc\" id=\"d{n}\"{}>\n<summary>{}<span class=\"tally\">{}</span></summary>\n",
+        if open { " open" } else { "" },
+        escape(&row_name(row)),
+        tally.join(" / ")
+    );
+    if row.pages.len() > 1 {
+        let _ = writeln!(
+            s,
+            "<p class=\"note\">{}: {}</p>",
+            say(lang, "ページ", "Pages"),
+            escape(&row.pages.join(", "))
+        );
+    }
+    for (path, note) in &row.notes {
+        let _ = writeln!(
+            s,
+            "<p class=\"note\">{}: {}</p>",
+            escape(path),
+            escape(note)
+        );
+    }
+    if row.reqs.is_empty() && row.notes.is_empty() {
+        let _ = writeln!(
+            s,
+            "<p class=\"note\">{}</p>",
+            say(
+                lang,
+                "適用される要件がありません。",
+                "No requirement applies."
+            )
+        );
+    }
+    for (g, id) in GROUPS.iter().enumerate() {
+        let mut reqs: Vec<&Req> = row.reqs.iter().filter(|q| q.group == g).collect();
+        if reqs.is_empty() {
+            continue;
+        }
+        reqs.sort_by_key(|q| std::cmp::Reverse(q.mark));
+        let _ = write!(
+            s,
+            "<h3 class=\"group\" id=\"d{n}-{id}\">{}</h3>\n<ul class=\"reqs\">\n",
+            group_label(id, lang)
+        );
+        for q in reqs {
+            requirement(s, row, q, texts, rules.rule(&q.rule));
+        }
+        s.push_str("</ul>\n");
+    }
+    s.push_str("</details>\n");
+}
+
+fn requirement(s: &mut String, row: &Row, q: &Req, texts: &Texts<'_>, rule: Option<&Rule>) {
+    let lang = texts.lang();
+    let title = rule.map_or(q.rule.as_str(), |r| r.title.get(lang));
+    let _ = write!(
+        s,
+        "<li class=\"st-{}\" data-rule=\"{}\" data-status=\"{}\">{} <strong>{}</strong> <span class=\"rule\">{}",
+        q.mark.id(),
+        escape(&q.rule),
+        q.mark.id(),
+        q.mark.badge(lang),
+        escape(title),
+        escape(&q.rule)
+    );
+    if let Some(sev) = q.severity.filter(|_| q.mark > Mark::Satisfied) {
+        let _ = write!(s, " · {}", texts.severity(sev));
+    }
+    s.push_str("</span>");
+    if let Some(r) = rule
+        && let Some(cite) = &r.cite
+    {
+        let _ = write!(s, "<br><span class=\"cite\">{}", escape(cite));
+        if let Some(url) = r
+            .url
+            .as_ref()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        {
+            let _ = write!(
+                s,
+                " <a href=\"{}\" rel=\"noreferrer\">{}</a>",
+                escape(url),
+                escape(url)
+            );
+        }
+        s.push_str("</span>");
+    }
+    if let Some(why) = &q.reason {
+        let _ = write!(s, "<br><span class=\"note\">{}</span>", escape(why));
+    }
+    let element = |name: &str| -> String {
+        rule.and_then(|r| r.element(name))
+            .map_or_else(|| name.to_string(), |e| e.label.get(lang).to_string())
+    };
+    let found: Vec<&Elem> = q.elements.iter().filter(|e| !e.places.is_empty()).collect();
+    if !found.is_empty() {
+        s.push_str("\n<ul class=\"ev\">\n");
+        for e in found {
+            let _ = write!(s, "<li>{}: ", escape(&element(&e.name)));
+            for (i, p) in e.places.iter().enumerate() {
+                if i > 0 {
+                    s.push_str("; ");
+                }
+                excerpt(s, row, p);
+            }
+            if e.more > 0 {
+                let _ = write!(s, " {}", escape(&format!("(+{})", e.more)));
+            }
+            s.push_str("</li>\n");
+        }
+        s.push_str("</ul>\n");
+    }
+    let missing: Vec<String> = q
+        .elements
+        .iter()
+        .filter(|e| e.missing)
+        .map(|e| element(&e.name))
+        .collect();
+    if !missing.is_empty() {
+        let _ = write!(
+            s,
+            "<br>{}: {}",
+            say(lang, "不足している事項", "Missing"),
+            escape(&missing.join(say(lang, "、", ", ")))
+        );
+    }
+    if q.mark > Mark::Satisfied {
+        if let Some(p) = &q.at {
+            let _ = write!(s, "<br>{}: ", say(lang, "指摘箇所", "At"));
+            excerpt(s, row, p);
+        }
+        if let Some(r) = rule.filter(|r| !r.help.is_empty()) {
+            let _ = write!(s, "<p class=\"help\">{}</p>", escape(r.help.get(lang)));
+        }
+    }
+    s.push_str("</li>\n");
+}
+
+/// `line:column` (with the file, when it is another page of the set) and
+/// the excerpt, the match highlighted.
+fn excerpt(s: &mut String, row: &Row, p: &Place) {
+    let file = if p.path == row.path {
+        String::new()
+    } else {
+        format!("{} ", escape(&p.path))
+    };
+    let _ = write!(
+        s,
+        "<span class=\"loc\">{file}{}:{}</span> <span class=\"excerpt\">…{}<mark>{}</mark>{}…</span>",
+        p.line,
+        p.column,
+        escape(&p.before),
+        escape(&p.text),
+        escape(&p.after)
+    );
+}
+
+/// Today's date (UTC), or that of `SOURCE_DATE_EPOCH` when set (a
+/// reproducible build, a test).
+fn today() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+    let (y, m, d) = civil(secs.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The proleptic Gregorian date of a day count from 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`).
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{ElementState, EvidenceAt, SkipReason};
+
+    #[test]
+    fn escapes_text_and_attributes() {
+        assert_eq!(
+            escape("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+        // An attribute value cannot be closed from inside.
+        let attr = format!("<a title=\"{}\">", escape("\" onmouseover=\"x"));
+        assert_eq!(attr, "<a title=\"&quot; onmouseover=&quot;x\">");
+        assert_eq!(escape("個人情報\tok\n"), "個人情報\tok\n");
+        assert_eq!(escape("a\u{1b}[31mb\u{0}"), "a\\u{1b}[31mb\\u{0}");
+    }
+
+    #[test]
+    fn dates_are_civil() {
+        assert_eq!(civil(0), (1970, 1, 1));
+        assert_eq!(civil(19_723), (2024, 1, 1));
+        assert_eq!(civil(19_782), (2024, 2, 29));
+        assert_eq!(civil(-1), (1969, 12, 31));
+    }
+
+    fn builtin() -> RuleSet {
+        let mut l = crate::rules::Loader::new();
+        l.add_builtin();
+        l.compile()
+            .unwrap_or_else(|_| panic!("the built-in pack compiles"))
+    }
+
+    const POLICY: &str = "個人情報保護方針\n\n当社は<script>document.title='pwned'</script>株式会社テストです。\nお問い合わせ窓口: 03-0000-0000\n";
+
+    fn at(doc: &Document, needle: &str) -> EvidenceAt {
+        let start = doc.text.find(needle).unwrap();
+        let p = doc.position(start);
+        EvidenceAt {
+            path: None,
+            start: Pos {
+                line: p.line,
+                column: p.column,
+                offset: start,
+            },
+            end: Pos {
+                line: p.line,
+                column: p.column + needle.chars().count(),
+                offset: start + needle.len(),
+            },
+            span: start..start + needle.len(),
+            text: needle.to_string(),
+        }
+    }
+
+    fn page(lang: Lang, docs: Vec<(&str, Option<&str>, Vec<Requirement>)>) -> String {
+        let rules = builtin();
+        let texts = Texts::new(&rules, lang);
+        let doc = Document::from_text("p.txt", POLICY).unwrap();
+        let mut page = Page::default();
+        for (path, set, reqs) in docs {
+            let c = Checked {
+                result: FileResult {
+                    path: path.into(),
+                    set: set.map(str::to_string),
+                    ..FileResult::default()
+                },
+                document: Some(&doc),
+                error: None,
+                members: &[],
+            };
+            page.add(super::doc(&c, &reqs, &texts, &rules));
+        }
+        let mut out = Vec::new();
+        page.write(&mut out, &texts, &rules).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn req(rule: &str, state: ReqState) -> Requirement {
+        Requirement {
+            rule: rule.into(),
+            state,
+            severity: Some(Severity::Error),
+            elements: Vec::new(),
+            at: None,
+        }
+    }
+
+    #[test]
+    fn one_row_per_document_and_a_set_is_one_row() {
+        let reqs = || {
+            vec![
+                req("appi/operator-identity", ReqState::Satisfied),
+                req("appi/purposes", ReqState::Missing),
+            ]
+        };
+        let html = page(
+            Lang::Ja,
+            vec![
+                ("a.txt", None, reqs()),
+                ("s/index.html", Some("s"), reqs()),
+                ("s/contact.html", Some("s"), reqs()),
+                ("b.txt", None, reqs()),
+            ],
+        );
+        let rows: Vec<&str> = html.matches("<tr data-doc=").collect();
+        assert_eq!(rows.len(), 3, "{html}");
+        assert!(html.contains("<tr data-doc=\"s (s/index.html)\">"));
+        assert!(html.contains("s/index.html, s/contact.html"));
+        // The cells: operator met, purposes missing, rights has none.
+        assert!(html.contains(
+            "data-group=\"operator\" data-status=\"satisfied\"><a href=\"#d1-operator\">"
+        ));
+        assert!(html.contains("data-group=\"purposes\" data-status=\"missing\""));
+        assert!(html.contains("data-group=\"rights\" data-status=\"none\""));
+        // The link goes to a heading that exists.
+        assert!(html.contains("<h3 class=\"group\" id=\"d3-purposes\">"));
+        assert!(html.contains("✗ 不足"));
+    }
+
+    #[test]
+    fn a_set_takes_each_rule_at_its_most_pressing() {
+        let html = page(
+            Lang::En,
+            vec![
+                (
+                    "s/a.html",
+                    Some("s"),
+                    vec![req("appi/purposes", ReqState::Satisfied)],
+                ),
+                (
+                    "s/b.html",
+                    Some("s"),
+                    vec![req("appi/purposes", ReqState::Missing)],
+                ),
+            ],
+        );
+        assert!(html.contains("data-group=\"purposes\" data-status=\"missing\""));
+        assert!(!html.contains("data-group=\"purposes\" data-status=\"satisfied\""));
+        assert!(html.contains("<html lang=\"en\">"));
+        assert!(html.contains("Requirement matrix"));
+    }
+
+    #[test]
+    fn evidence_is_escaped_located_and_highlighted() {
+        let doc = Document::from_text("p.txt", POLICY).unwrap();
+        let mut met = req("appi/operator-identity", ReqState::Satisfied);
+        met.elements.push(ElementState {
+            name: "name".into(),
+            parent: None,
+            found: vec![at(
+                &doc,
+                "<script>document.title='pwned'</script>株式会社テスト",
+            )],
+            missing: false,
+        });
+        let mut missing = req("appi/purposes", ReqState::Missing);
+        missing.at = Some(at(&doc, "個人情報保護方針"));
+        let na = req(
+            "appi/joint-use",
+            ReqState::NotApplicable(SkipReason::NotMentioned),
+        );
+        let html = page(
+            Lang::Ja,
+            vec![(
+                "<img src=x onerror=alert(1)>.txt",
+                None,
+                vec![met, missing, na],
+            )],
+        );
+        assert!(!html.contains("<script>document"), "{html}");
+        assert!(!html.contains("<img src=x"));
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;.txt"));
+        assert!(html.contains(
+            "<span class=\"loc\">3:4</span> <span class=\"excerpt\">…個人情報保護方針  当社は<mark>&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;株式会社テスト</mark>"
+        ), "{html}");
+        // A missing requirement: where, and the rule's help.
+        let purposes = builtin().rule("appi/purposes").unwrap().help.ja.clone();
+        assert!(!purposes.is_empty());
+        assert!(html.contains(&format!("<p class=\"help\">{}</p>", escape(&purposes))));
+        assert!(html.contains("指摘箇所: <span class=\"loc\">1:1</span>"));
+        // Not applicable, with the reason.
+        assert!(html.contains("文書が該当事項に触れていません"));
+        // One document: its section is open.
+        assert!(html.contains("<details class=\"doc\" id=\"d1\" open>"));
+    }
+
+    #[test]
+    fn loads_nothing_from_elsewhere() {
+        let html = page(
+            Lang::Ja,
+            vec![("a.txt", None, vec![req("appi/purposes", ReqState::Missing)])],
+        );
+        assert!(html.starts_with(HEAD));
+        for bad in ["<script src", "<link", "<img", "@import", "url(", "<iframe"] {
+            assert!(!html.contains(bad), "{bad}");
+        }
+        for attr in ["src=\"http", "href=\"http"] {
+            for (i, _) in html.match_indices(attr) {
+                // Only a plain link, to the law a rule cites.
+                assert!(
+                    html[..i].ends_with("<a "),
+                    "{}",
+                    &html[i.saturating_sub(40)..i + 40]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_stand_in_derives_states_from_findings() {
+        let rules = builtin();
+        let r = FileResult {
+            path: "a.txt".into(),
+            format: Some("text"),
+            skipped_rules: vec![crate::engine::SkippedRule {
+                rule: "appi/joint-use".into(),
+                reason: SkipReason::NotMentioned,
+            }],
+            ..FileResult::default()
+        };
+        let reqs = derived(&r, &rules);
+        assert_eq!(reqs.len(), rules.rules.len());
+        let state = |id: &str| &reqs.iter().find(|q| q.rule == id).unwrap().state;
+        assert_eq!(
+            state("appi/joint-use"),
+            &ReqState::NotApplicable(SkipReason::NotMentioned)
+        );
+        assert_eq!(state("appi/purposes"), &ReqState::Satisfied);
+        let skipped = FileResult {
+            skipped: Some("empty".into()),
+            ..FileResult::default()
+        };
+        assert!(derived(&skipped, &rules).is_empty());
+    }
+
+    #[test]
+    fn every_builtin_rule_has_a_group_other_than_other() {
+        for r in &builtin().rules {
+            assert_ne!(GROUPS[group_of(r)], "other", "{}", r.id);
+        }
+    }
+}
