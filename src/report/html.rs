@@ -631,8 +631,18 @@ impl Page {
             say(lang, "要件マトリクス", "Requirement matrix"),
             say(lang, "文書", "Document")
         );
-        for g in GROUPS {
-            let _ = write!(s, "<th data-group=\"{g}\">{}</th>", group_label(g, lang));
+        // A group no document has a requirement in (no rule of the packs
+        // loaded is in it) would be a column of blanks: left out.
+        let groups: Vec<usize> = (0..GROUPS.len())
+            .filter(|&g| self.rows.iter().any(|r| r.cell(g).is_some()))
+            .collect();
+        for &g in &groups {
+            let _ = write!(
+                s,
+                "<th data-group=\"{}\">{}</th>",
+                GROUPS[g],
+                group_label(GROUPS[g], lang)
+            );
         }
         s.push_str("</tr></thead>\n<tbody>\n");
         for (n, row) in self.rows.iter().enumerate() {
@@ -644,7 +654,8 @@ impl Page {
                 escape(&name),
                 escape(&name)
             );
-            for (g, id) in GROUPS.iter().enumerate() {
+            for &g in &groups {
+                let id = GROUPS[g];
                 match row.cell(g) {
                     Some(m) => {
                         let _ = write!(
@@ -991,21 +1002,37 @@ mod tests {
                 ("a.txt", None, reqs()),
                 ("s/index.html", Some("s"), reqs()),
                 ("s/contact.html", Some("s"), reqs()),
-                ("b.txt", None, reqs()),
+                (
+                    "b.txt",
+                    None,
+                    vec![req("appi/operator-identity", ReqState::Missing)],
+                ),
             ],
         );
         let rows: Vec<&str> = html.matches("<tr data-doc=").collect();
         assert_eq!(rows.len(), 3, "{html}");
         assert!(html.contains("<tr data-doc=\"s (s/index.html)\">"));
         assert!(html.contains("s/index.html, s/contact.html"));
-        // The cells: operator met, purposes missing, rights has none.
+        // The cells: operator met, purposes missing; b.txt has no purposes
+        // requirement; no document has a rights one: no such column.
         assert!(html.contains(
             "data-group=\"operator\" data-status=\"satisfied\"><a href=\"#d1-operator\">"
         ));
         assert!(html.contains("data-group=\"purposes\" data-status=\"missing\""));
-        assert!(html.contains("data-group=\"rights\" data-status=\"none\""));
+        let b = &html[html.find("<tr data-doc=\"b.txt\">").unwrap()..];
+        let b = &b[..b.find("</tr>").unwrap()];
+        assert!(
+            b.contains("data-group=\"operator\" data-status=\"missing\""),
+            "{b}"
+        );
+        assert!(
+            b.contains("data-group=\"purposes\" data-status=\"none\""),
+            "{b}"
+        );
+        assert_eq!(b.matches("<td").count(), 2, "{b}");
+        assert!(!html.contains("data-group=\"rights\""));
         // The link goes to a heading that exists.
-        assert!(html.contains("<h3 class=\"group\" id=\"d3-purposes\">"));
+        assert!(html.contains("<h3 class=\"group\" id=\"d2-purposes\">"));
         assert!(html.contains("✗ 不足"));
     }
 

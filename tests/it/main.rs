@@ -22,6 +22,7 @@ mod encodings;
 mod formats;
 mod fuzz_props;
 mod hostile;
+mod html;
 mod layering;
 mod normalize_props;
 mod outline;
