@@ -48,6 +48,8 @@ check scripts/test_action.py only-one
 check scripts/test_quickstart.sh
 check scripts/test_quickstart.sh "$work/no-such-binary"
 check scripts/test_docs_examples.sh
+check scripts/test_html_report.sh
+check scripts/test_html_report.sh "$work/no-such-binary"
 check scripts/test_precommit.sh extra
 check scripts/test_scripts.sh extra
 check scripts/test_install.sh extra
