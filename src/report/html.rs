@@ -210,7 +210,7 @@ impl Mark {
     /// Sign and word, in the status's colour.
     fn badge(self, lang: Lang) -> String {
         format!(
-            "<span class=\"st st-{}\"><span class=\"mark\" aria-hidden=\"true\">{}</span> {}</span>",
+            "<b class=\"st st-{}\">{} {}</b>",
             self.id(),
             self.sign(),
             self.word(lang)
@@ -660,18 +660,15 @@ impl Page {
                     Some(m) => {
                         let _ = write!(
                             s,
-                            "<td class=\"st-{0}\" data-group=\"{id}\" data-status=\"{0}\"><a href=\"#d{n}-{id}\"><span aria-hidden=\"true\">{1}</span> {2}</a></td>",
+                            // Kept small: a thousand rows of twelve cells.
+                            "<td data-group=\"{id}\" data-status=\"{0}\"><a href=\"#d{n}-{id}\">{1} {2}</a></td>",
                             m.id(),
                             m.sign(),
                             m.word(lang)
                         );
                     }
                     None => {
-                        let _ = write!(
-                            s,
-                            "<td class=\"st-none\" data-group=\"{id}\" data-status=\"none\"><span title=\"{}\">·</span></td>",
-                            say(lang, "該当する要件なし", "no requirement")
-                        );
+                        let _ = write!(s, "<td data-group=\"{id}\" data-status=\"none\">·</td>");
                     }
                 }
             }
@@ -706,6 +703,7 @@ fn section(s: &mut String, n: usize, row: &Row, open: bool, texts: &Texts<'_>, r
         Mark::Flagged,
         Mark::Referenced,
         Mark::Satisfied,
+        Mark::NotApplicable,
     ] {
         let k = row.reqs.iter().filter(|q| q.mark == m).count();
         if k > 0 {
@@ -757,12 +755,54 @@ fn section(s: &mut String, n: usize, row: &Row, open: bool, texts: &Texts<'_>, r
             "<h3 class=\"group\" id=\"d{n}-{id}\">{}</h3>\n<ul class=\"reqs\">\n",
             group_label(id, lang)
         );
-        for q in reqs {
+        let (na, rest): (Vec<&Req>, Vec<&Req>) = reqs
+            .into_iter()
+            .partition(|q| q.mark == Mark::NotApplicable);
+        for q in rest {
             requirement(s, row, q, texts, rules.rule(&q.rule));
         }
+        not_applicable(s, &na, lang, rules);
         s.push_str("</ul>\n");
     }
     s.push_str("</details>\n");
+}
+
+/// The requirements of a group that do not apply: one line per reason
+/// (most rules do not apply to most documents; a line each would be most
+/// of a large report).
+fn not_applicable(s: &mut String, na: &[&Req], lang: Lang, rules: &RuleSet) {
+    let mut reasons: Vec<&str> = na.iter().filter_map(|q| q.reason.as_deref()).collect();
+    reasons.sort_unstable();
+    reasons.dedup();
+    for why in reasons.iter().map(Some).chain([None]) {
+        let these: Vec<String> = na
+            .iter()
+            .filter(|q| q.reason.as_deref() == why.copied())
+            .map(|q| {
+                let title = rules
+                    .rule(&q.rule)
+                    .map_or(q.rule.as_str(), |r| r.title.get(lang));
+                format!(
+                    "{} <span class=\"rule\">{}</span>",
+                    escape(title),
+                    escape(&q.rule)
+                )
+            })
+            .collect();
+        if these.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            s,
+            "<li data-status=\"na\">{} {}",
+            Mark::NotApplicable.badge(lang),
+            these.join(say(lang, "、", ", "))
+        );
+        if let Some(why) = why {
+            let _ = write!(s, " <span class=\"note\">— {}</span>", escape(why));
+        }
+        s.push_str("</li>\n");
+    }
 }
 
 fn requirement(s: &mut String, row: &Row, q: &Req, texts: &Texts<'_>, rule: Option<&Rule>) {
@@ -770,8 +810,7 @@ fn requirement(s: &mut String, row: &Row, q: &Req, texts: &Texts<'_>, rule: Opti
     let title = rule.map_or(q.rule.as_str(), |r| r.title.get(lang));
     let _ = write!(
         s,
-        "<li class=\"st-{}\" data-rule=\"{}\" data-status=\"{}\">{} <strong>{}</strong> <span class=\"rule\">{}",
-        q.mark.id(),
+        "<li data-rule=\"{}\" data-status=\"{}\">{} <strong>{}</strong> <span class=\"rule\">{}",
         escape(&q.rule),
         q.mark.id(),
         q.mark.badge(lang),
@@ -782,8 +821,10 @@ fn requirement(s: &mut String, row: &Row, q: &Req, texts: &Texts<'_>, rule: Opti
         let _ = write!(s, " · {}", texts.severity(sev));
     }
     s.push_str("</span>");
+    // Not applicable: one line, the reason (the article does not matter
+    // here, and most rules are so on most documents).
     if let Some(r) = rule
-        && let Some(cite) = &r.cite
+        && let Some(cite) = r.cite.as_ref().filter(|_| q.mark > Mark::NotApplicable)
     {
         let _ = write!(s, "<br><span class=\"cite\">{}", escape(cite));
         if let Some(url) = r
@@ -801,7 +842,7 @@ fn requirement(s: &mut String, row: &Row, q: &Req, texts: &Texts<'_>, rule: Opti
         s.push_str("</span>");
     }
     if let Some(why) = &q.reason {
-        let _ = write!(s, "<br><span class=\"note\">{}</span>", escape(why));
+        let _ = write!(s, " <span class=\"note\">— {}</span>", escape(why));
     }
     let element = |name: &str| -> String {
         rule.and_then(|r| r.element(name))
@@ -1098,7 +1139,7 @@ mod tests {
         assert!(html.contains(&format!("<p class=\"help\">{}</p>", escape(&purposes))));
         assert!(html.contains("指摘箇所: <span class=\"loc\">1:1</span>"));
         // Not applicable, with the reason.
-        assert!(html.contains("文書が該当事項に触れていません"));
+        assert!(html.contains("<li data-status=\"na\"><b class=\"st st-na\">– 対象外</b> 共同利用の公表事項 <span class=\"rule\">appi/joint-use</span> <span class=\"note\">— 文書が該当事項に触れていません</span></li>"), "{html}");
         // One document: its section is open.
         assert!(html.contains("<details class=\"doc\" id=\"d1\" open>"));
     }
