@@ -4,8 +4,9 @@
 usage: test_action.py POLICYLINT_BIN SARIF_SCHEMA
 
 Checks the annotations, the job summary table, the SARIF file (against the
-schema), the step output, that policylint runs once for all three, and that
-inputs and file names holding $(…), ; and backticks execute nothing.
+schema), the step output, that policylint runs once for all of them, the
+HTML report (html-report: true) and its upload step, and that inputs and
+file names holding $(…), ; and backticks execute nothing.
 """
 import json
 import os
@@ -114,6 +115,35 @@ def run_all(binary: str, schema: dict, jsonschema, root: str) -> int:
 
     code, out, _ = run_action(ws, binary, {"paths": "docs/good.md"})
     check(code == 0, f"the step passes on the compliant policy (exit {code})")
+
+    # The HTML report: written by the same single run, named in the step's
+    # output; the upload step (a `uses:` step, not run here) is configured
+    # to take that file, also after a failing check.
+    code, out, info = run_action(ws, wrapper, {"paths": "docs", "html-report": "true", "html-file": "reports/policy report.html"})
+    with open(calls, encoding="utf-8") as f:
+        n = len(f.read().splitlines())
+    check(code == 1 and n == 2, f"with html-report, still one run, failing on the bad policy (exit {code}, {n - 1} more runs)")
+    html_path = os.path.join(ws, "reports/policy report.html")
+    html = open(html_path, encoding="utf-8").read() if os.path.exists(html_path) else ""
+    check(html.startswith("<!DOCTYPE html>") and '<tr data-doc="docs/bad.md">' in html, "the HTML report is written, with a row for docs/bad.md")
+    with open(info["files"]["GITHUB_OUTPUT"], encoding="utf-8") as f:
+        output = f.read()
+    check("html-file=reports/policy report.html\n" in output, "the html-file output")
+    with open(os.path.join(ROOT, "action.yml"), encoding="utf-8") as f:
+        import yaml
+        action = yaml.safe_load(f)
+    upload = [s for s in action["runs"]["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
+    check(len(upload) == 1 and upload[0]["with"]["path"] == "${{ steps.check.outputs.html-file }}"
+          and "always()" in upload[0]["if"] and "inputs.html-report == 'true'" in upload[0]["if"],
+          "the upload step takes the report, also when the check failed")
+    check(action["outputs"]["html-file"]["value"] == "${{ steps.check.outputs.html-file }}", "the action's html-file output")
+    code, out, info = run_action(ws, binary, {"paths": "docs/good.md"})
+    with open(info["files"]["GITHUB_OUTPUT"], encoding="utf-8") as f:
+        output = f.read()
+    check(code == 0 and "html-file=" not in output and not os.path.exists(os.path.join(ws, "policylint-report.html")),
+          "without html-report, no HTML report")
+    code, out, info = run_action(ws, binary, {"paths": "docs/good.md", "html-report": "yes"})
+    check(code == 2, f"an html-report that is not true or false is refused (exit {code})")
 
     # A line break in sarif-file would write a second output line.
     code, out, info = run_action(ws, binary, {"paths": "docs/good.md", "sarif-file": "a.sarif\\nforged=1"})

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The last step of the GitHub Action: run `policylint check` once, for three
+# The GitHub Action's check step: run `policylint check` once, for three
 # reports of the same findings: the log in the chosen format (github:
 # workflow commands that annotate the pull request), SARIF to a file, and a
-# Markdown table for the job summary. Inputs come in environment variables
-# and are only ever used quoted.
+# Markdown table for the job summary; and the HTML report with
+# html-report: true (the next step uploads it). Inputs come in environment
+# variables and are only ever used quoted.
 set -uo pipefail
 : "${INPUT_FAIL_LEVEL:?}" "${INPUT_FORMAT:?}" "${INPUT_SARIF_FILE:?}" "${GITHUB_OUTPUT:?}"
 
@@ -21,6 +22,21 @@ case "$INPUT_SARIF_FILE" in
     exit 2
     ;;
 esac
+html=""
+case "${INPUT_HTML_REPORT:-false}" in
+  true) html=${INPUT_HTML_FILE:-policylint-report.html} ;;
+  false | "") ;;
+  *)
+    echo "::error::the html-report input is true or false" >&2
+    exit 2
+    ;;
+esac
+case "$html" in
+  *$'\n'* | *$'\r'*)
+    echo "::error::the html-file input must be one line" >&2
+    exit 2
+    ;;
+esac
 
 common=()
 if [ -n "${INPUT_CONFIG:-}" ]; then
@@ -31,6 +47,11 @@ fi
 # word); the summary is written beside, then appended, so that whatever the
 # step summary already holds stays.
 outputs=(--output "sarif=$INPUT_SARIF_FILE")
+if [ -n "$html" ]; then
+  # A report in a folder of its own needs no step before this one.
+  mkdir -p -- "$(dirname -- "$html")"
+  outputs+=(--output "html=$html")
+fi
 summary=""
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   summary=$(mktemp "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/policylint-summary.XXXXXX")
@@ -44,4 +65,8 @@ if [ -n "$summary" ]; then
   rm -f -- "$summary"
 fi
 printf 'sarif-file=%s\n' "$INPUT_SARIF_FILE" >> "$GITHUB_OUTPUT"
+# Only a report that was written is named (the upload step skips otherwise).
+if [ -n "$html" ] && [ -f "$html" ]; then
+  printf 'html-file=%s\n' "$html" >> "$GITHUB_OUTPUT"
+fi
 exit "$code"
