@@ -44,9 +44,11 @@ browse() {
 }
 browse --window-size=1280,1600 --screenshot="$out/screenshot.png" "file://$out/report.html" > /dev/null
 browse --dump-dom "file://$out/report.html" > "$out/dom.html"
+# A matrix cell's link opens the collapsed section it points into.
+browse --dump-dom "file://$out/report.html#d2-operator" > "$scratch/linked.html"
 
-python3 - "$out/report.json" "$out/dom.html" "$out/screenshot.png" <<'PY'
-import json, sys
+python3 - "$out/report.json" "$out/dom.html" "$out/screenshot.png" "$scratch/linked.html" <<'PY'
+import json, re, sys
 from html.parser import HTMLParser
 
 report = json.load(open(sys.argv[1], encoding="utf-8"))
@@ -106,6 +108,9 @@ check(page.title == "policylint 適合レポート", "the title is the report's 
 check("pwned" not in page.ids, "no element added by the document's <script>")
 check("&lt;script&gt;document.title='PWNED'" in dom, "the document's <script> is shown as text")
 check(page.scripts == 1, "one script in the page: its own")
+opened = re.findall(r'<details class="doc" id="(d\d+)" open', open(sys.argv[4], encoding="utf-8").read())
+check(opened == ["d2"], "the link #d2-operator opened that document's section, and no other (%s)" % opened)
+check(not re.search(r'<details class="doc" id="d\d+" open', dom), "the sections are collapsed when nothing is linked")
 if failed:
     sys.exit(1)
 PY
