@@ -69,10 +69,10 @@ pub(super) const GROUPS: [&str; 12] = [
 
 /// The group of a rule. A stand-in until rules carry their own `group`:
 /// derived from the id and tags of the built-in packs, else `other`.
-fn group_of(rule: &Rule) -> usize {
+fn group_of(rule: &Rule) -> &'static str {
     let name = rule.id.rsplit('/').next().unwrap_or(&rule.id);
     let tagged = |t: &str| rule.tags.iter().any(|x| x == t);
-    let id = match name {
+    match name {
         "operator-identity" | "operator-name-consistency" => "operator",
         "purposes" => "purposes",
         "rights-procedure" | "fee-amount" => "rights",
@@ -90,15 +90,23 @@ fn group_of(rule: &Rule) -> usize {
         _ if tagged("cookie") => "external-transmission",
         _ if tagged("date") => "revision",
         _ => "other",
-    };
-    GROUPS
-        .iter()
-        .position(|g| *g == id)
-        .unwrap_or(GROUPS.len() - 1)
+    }
 }
 
-/// A group's name. A stand-in until `i18n::group_label`.
-fn group_label(id: &str, lang: Lang) -> &'static str {
+/// Where a group stands among the columns: the built-in groups in their
+/// order, then others by id, `other` last. A stand-in until
+/// `i18n::group_order`.
+fn group_order(id: &str) -> (usize, &str) {
+    match GROUPS.iter().position(|g| *g == id) {
+        Some(i) if id != "other" => (i, ""),
+        Some(_) => (GROUPS.len() + 1, ""),
+        None => (GROUPS.len(), id),
+    }
+}
+
+/// A group's name; one that is not built in is shown as written. A
+/// stand-in until `i18n::group_label`.
+fn group_label(id: &str, lang: Lang) -> String {
     let (ja, en) = match id {
         "operator" => ("事業者", "Operator"),
         "purposes" => ("利用目的", "Purposes"),
@@ -111,12 +119,14 @@ fn group_label(id: &str, lang: Lang) -> &'static str {
         "processed-data" => ("加工情報", "Processed data"),
         "external-transmission" => ("外部送信", "External transmission"),
         "revision" => ("改定", "Revision"),
-        _ => ("その他", "Other"),
+        "other" => ("その他", "Other"),
+        _ => return id.to_string(),
     };
     match lang {
         Lang::Ja => ja,
         Lang::En => en,
     }
+    .to_string()
 }
 
 /// A requirement's status as the page shows it, from least to most in
@@ -251,7 +261,7 @@ struct Elem {
 #[derive(Debug, Clone)]
 struct Req {
     rule: String,
-    group: usize,
+    group: String,
     mark: Mark,
     severity: Option<Severity>,
     /// Why it does not apply, or the suppression's reason.
@@ -427,7 +437,7 @@ pub(super) fn doc(
                 .collect();
             Req {
                 rule: q.rule.clone(),
-                group: rule.map_or(GROUPS.len() - 1, group_of),
+                group: rule.map_or("other", group_of).to_string(),
                 mark: Mark::of(&q.state),
                 severity: q.severity,
                 reason: match &q.state {
@@ -500,7 +510,7 @@ impl Row {
         }
     }
 
-    fn cell(&self, group: usize) -> Option<Mark> {
+    fn cell(&self, group: &str) -> Option<Mark> {
         self.reqs
             .iter()
             .filter(|q| q.group == group)
@@ -547,7 +557,16 @@ impl Page {
         s.push_str("</header>\n<main>\n");
         out.write_all(s.as_bytes())?;
         s.clear();
-        self.matrix(&mut s, lang);
+        // The groups some document has a requirement in: a group no rule
+        // loaded is in would be a column of blanks.
+        let mut groups: Vec<&str> = Vec::new();
+        for q in self.rows.iter().flat_map(|r| &r.reqs) {
+            if !groups.contains(&q.group.as_str()) {
+                groups.push(&q.group);
+            }
+        }
+        groups.sort_by_key(|g| group_order(g));
+        self.matrix(&mut s, lang, &groups);
         out.write_all(s.as_bytes())?;
         s.clear();
         let _ = writeln!(
@@ -557,7 +576,7 @@ impl Page {
         );
         let open = self.rows.len() == 1;
         for (n, row) in self.rows.iter().enumerate() {
-            section(&mut s, n + 1, row, open, texts, rules);
+            section(&mut s, n + 1, row, open, &groups, texts, rules);
             if s.len() > 1 << 16 {
                 out.write_all(s.as_bytes())?;
                 s.clear();
@@ -624,24 +643,19 @@ impl Page {
         s.push_str("</tbody>\n</table>\n");
     }
 
-    fn matrix(&self, s: &mut String, lang: Lang) {
+    fn matrix(&self, s: &mut String, lang: Lang, groups: &[&str]) {
         let _ = write!(
             s,
             "<h2 id=\"matrix\">{}</h2>\n<div class=\"scroll\">\n<table class=\"matrix\">\n<thead><tr><th>{}</th>",
             say(lang, "要件マトリクス", "Requirement matrix"),
             say(lang, "文書", "Document")
         );
-        // A group no document has a requirement in (no rule of the packs
-        // loaded is in it) would be a column of blanks: left out.
-        let groups: Vec<usize> = (0..GROUPS.len())
-            .filter(|&g| self.rows.iter().any(|r| r.cell(g).is_some()))
-            .collect();
-        for &g in &groups {
+        for g in groups {
             let _ = write!(
                 s,
                 "<th data-group=\"{}\">{}</th>",
-                GROUPS[g],
-                group_label(GROUPS[g], lang)
+                escape(g),
+                escape(&group_label(g, lang))
             );
         }
         s.push_str("</tr></thead>\n<tbody>\n");
@@ -654,8 +668,8 @@ impl Page {
                 escape(&name),
                 escape(&name)
             );
-            for &g in &groups {
-                let id = GROUPS[g];
+            for g in groups {
+                let id = escape(g);
                 match row.cell(g) {
                     Some(m) => {
                         let _ = write!(
@@ -695,7 +709,15 @@ fn row_name(row: &Row) -> String {
 }
 
 /// One document's section: each group with its requirements.
-fn section(s: &mut String, n: usize, row: &Row, open: bool, texts: &Texts<'_>, rules: &RuleSet) {
+fn section(
+    s: &mut String,
+    n: usize,
+    row: &Row,
+    open: bool,
+    groups: &[&str],
+    texts: &Texts<'_>,
+    rules: &RuleSet,
+) {
     let lang = texts.lang();
     let mut tally = Vec::new();
     for m in [
@@ -744,16 +766,17 @@ fn section(s: &mut String, n: usize, row: &Row, open: bool, texts: &Texts<'_>, r
             )
         );
     }
-    for (g, id) in GROUPS.iter().enumerate() {
-        let mut reqs: Vec<&Req> = row.reqs.iter().filter(|q| q.group == g).collect();
+    for &id in groups {
+        let mut reqs: Vec<&Req> = row.reqs.iter().filter(|q| q.group == id).collect();
         if reqs.is_empty() {
             continue;
         }
         reqs.sort_by_key(|q| std::cmp::Reverse(q.mark));
         let _ = write!(
             s,
-            "<h3 class=\"group\" id=\"d{n}-{id}\">{}</h3>\n<ul class=\"reqs\">\n",
-            group_label(id, lang)
+            "<h3 class=\"group\" id=\"d{n}-{}\">{}</h3>\n<ul class=\"reqs\">\n",
+            escape(id),
+            escape(&group_label(id, lang))
         );
         let (na, rest): (Vec<&Req>, Vec<&Req>) = reqs
             .into_iter()
@@ -1196,7 +1219,7 @@ mod tests {
     #[test]
     fn every_builtin_rule_has_a_group_other_than_other() {
         for r in &builtin().rules {
-            assert_ne!(GROUPS[group_of(r)], "other", "{}", r.id);
+            assert_ne!(group_of(r), "other", "{}", r.id);
         }
     }
 }
