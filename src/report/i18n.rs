@@ -405,6 +405,45 @@ impl<'a> Texts<'a> {
     }
 }
 
+/// The ids of the built-in packs' requirement groups, in the order a
+/// compliance matrix shows them, with their names in Japanese and English.
+pub const GROUPS: &[(&str, &str, &str)] = &[
+    ("operator", "事業者", "Operator"),
+    ("purposes", "利用目的", "Purposes"),
+    ("rights", "開示等の請求", "Rights"),
+    ("security", "安全管理措置", "Security"),
+    ("complaints", "苦情・相談", "Complaints"),
+    ("joint-use", "共同利用", "Joint use"),
+    ("third-party", "第三者提供", "Third parties"),
+    ("foreign-transfer", "外国への移転", "Foreign transfer"),
+    ("processed-data", "加工情報", "Processed data"),
+    ("external-transmission", "外部送信", "External transmission"),
+    ("revision", "改定・日付", "Revision"),
+    ("other", "その他", "Other"),
+];
+
+/// A requirement group's name in `lang`; an id no built-in group has is
+/// shown as written (a custom pack's own group).
+pub fn group_label(id: &str, lang: Lang) -> String {
+    match GROUPS.iter().find(|g| g.0 == id) {
+        Some((_, ja, en)) => match lang {
+            Lang::Ja => (*ja).to_string(),
+            Lang::En => (*en).to_string(),
+        },
+        None => id.to_string(),
+    }
+}
+
+/// Where a group stands among the columns of a matrix: the built-in
+/// groups in their order, then others by id, then `other` last.
+pub fn group_order(id: &str) -> (usize, &str) {
+    match GROUPS.iter().position(|g| g.0 == id) {
+        Some(i) if id != crate::rules::DEFAULT_GROUP => (i, ""),
+        Some(_) => (GROUPS.len() + 1, ""),
+        None => (GROUPS.len(), id),
+    }
+}
+
 /// Fill `{missing}`, `{found}` and `{rule}` in a rule's message.
 pub fn fill(template: &str, missing: &str, found: &str, rule: &str) -> String {
     template
