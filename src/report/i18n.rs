@@ -38,6 +38,10 @@ impl<'a> Texts<'a> {
         self.lang
     }
 
+    pub fn rules(&self) -> &'a RuleSet {
+        self.rules
+    }
+
     fn ja_en(&self, ja: impl Into<String>, en: impl Into<String>) -> String {
         match self.lang {
             Lang::Ja => ja.into(),

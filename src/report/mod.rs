@@ -38,6 +38,27 @@ pub enum Format {
     Compact,
 }
 
+impl Format {
+    /// Whether this format shows every requirement's state and evidence
+    /// even without `--evidence` (a compliance report does; no format of
+    /// findings does).
+    pub fn wants_evidence(self) -> bool {
+        match self {
+            Format::Human(_)
+            | Format::Json
+            | Format::Sarif
+            | Format::Github
+            | Format::Markdown
+            | Format::Compact => false,
+        }
+    }
+}
+
+/// Whether any of a run's formats needs requirement states and evidence.
+pub fn wants_evidence(formats: &[Format]) -> bool {
+    formats.iter().any(|f| f.wants_evidence())
+}
+
 /// Renders each checked file in one format.
 pub struct Report<'a> {
     format: Format,
@@ -45,6 +66,8 @@ pub struct Report<'a> {
     sarif: Option<sarif::Log<'a>>,
     /// Show each file's context and the rules it skipped, and why.
     explain_context: bool,
+    /// Show each requirement's state and evidence (`--evidence`).
+    evidence: bool,
 }
 
 /// One file's part of a report, and what the end of the report needs of it.
@@ -64,7 +87,16 @@ impl<'a> Report<'a> {
             texts: Texts::new(rules, lang),
             sarif: matches!(format, Format::Sarif).then(|| sarif::Log::new(rules, lang)),
             explain_context: false,
+            evidence: false,
         }
+    }
+
+    /// Also report each requirement's state and its evidence (the JSON
+    /// `requirements`, the Markdown matrix); the engine must record them
+    /// ([`crate::engine::Engine::with_evidence`]).
+    pub fn evidence(mut self, on: bool) -> Self {
+        self.evidence = on;
+        self
     }
 
     /// Also report each file's context and the rules that did not apply
@@ -142,8 +174,15 @@ impl Printer for Report<'_> {
         Printed {
             text,
             totals: Totals::of(r),
-            file: matches!(self.format, Format::Json)
-                .then(|| json::FileEntry::of(r, c.document, self.explain_context, &self.texts)),
+            file: matches!(self.format, Format::Json).then(|| {
+                json::FileEntry::of(
+                    r,
+                    c.document,
+                    self.explain_context,
+                    self.evidence,
+                    &self.texts,
+                )
+            }),
             notice: self.sarif.as_ref().and_then(|log| log.notice(r)),
         }
     }
