@@ -4,7 +4,7 @@
 //! says nothing in words; printers ask here.
 
 use crate::document::Facet;
-use crate::engine::{Diag, Evidence, Finding, FindingKind, SkipReason, Totals, What};
+use crate::engine::{Diag, Evidence, Finding, FindingKind, ReqState, SkipReason, Totals, What};
 use crate::rules::{Lang, Rule, RuleSet, Severity};
 
 /// What a diagnostic says, in one language.
@@ -395,6 +395,16 @@ impl<'a> Texts<'a> {
         )
     }
 
+    /// The requirement matrix's title, the head of its first column, and
+    /// the legend's title.
+    pub fn matrix_words(&self) -> (String, String, String) {
+        (
+            self.ja_en("### 要件の充足状況", "### Requirements"),
+            self.ja_en("文書", "Document"),
+            self.ja_en("凡例", "Legend"),
+        )
+    }
+
     /// The counts under the Markdown table.
     pub fn markdown_tail(&self, t: &Totals) -> String {
         let (files, e, w, i) = (t.files, t.error, t.warning, t.info);
@@ -445,6 +455,113 @@ pub fn group_order(id: &str) -> (usize, &str) {
         Some(i) if id != crate::rules::DEFAULT_GROUP => (i, ""),
         Some(_) => (GROUPS.len() + 1, ""),
         None => (GROUPS.len(), id),
+    }
+}
+
+/// A requirement's state as a matrix cell shows it, from the least to the
+/// most in need of attention: a cell of several rules shows the greatest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ReqMark {
+    Off,
+    NotApplicable,
+    Satisfied,
+    Baselined,
+    Suppressed,
+    Referenced,
+    Flagged,
+    Missing,
+}
+
+impl ReqMark {
+    pub const ALL: [ReqMark; 8] = [
+        ReqMark::Missing,
+        ReqMark::Flagged,
+        ReqMark::Referenced,
+        ReqMark::Suppressed,
+        ReqMark::Baselined,
+        ReqMark::Satisfied,
+        ReqMark::NotApplicable,
+        ReqMark::Off,
+    ];
+
+    pub fn of(state: &ReqState) -> ReqMark {
+        match state {
+            ReqState::Satisfied => ReqMark::Satisfied,
+            ReqState::Missing => ReqMark::Missing,
+            ReqState::Referenced => ReqMark::Referenced,
+            ReqState::Flagged => ReqMark::Flagged,
+            ReqState::NotApplicable(_) => ReqMark::NotApplicable,
+            ReqState::Suppressed(_) => ReqMark::Suppressed,
+            ReqState::Baselined => ReqMark::Baselined,
+            ReqState::Off => ReqMark::Off,
+        }
+    }
+
+    /// The sign and the word of a cell (a sign alone, or a colour, would
+    /// not be read by everyone), and what it means, for the legend.
+    pub fn said(self, lang: Lang) -> (&'static str, &'static str, &'static str) {
+        let (sign, ja, en, ja_means, en_means) = match self {
+            ReqMark::Missing => (
+                "❌",
+                "不足",
+                "Missing",
+                "必要な記載がない",
+                "a required statement is missing",
+            ),
+            ReqMark::Flagged => (
+                "❌",
+                "要修正",
+                "Flagged",
+                "禁止表現・表記の揺れがある",
+                "a forbidden phrase or an inconsistent spelling",
+            ),
+            ReqMark::Referenced => (
+                "⚠️",
+                "参照のみ",
+                "Referenced",
+                "他のページへの参照だけで記載がない",
+                "only a reference to another page",
+            ),
+            ReqMark::Suppressed => (
+                "🔕",
+                "抑制",
+                "Suppressed",
+                "指摘を抑制コメントで除外",
+                "its finding is suppressed by a comment",
+            ),
+            ReqMark::Baselined => (
+                "📌",
+                "ベースライン",
+                "Baselined",
+                "指摘がベースラインにある",
+                "its finding is in the baseline",
+            ),
+            ReqMark::Satisfied => (
+                "✅",
+                "充足",
+                "Satisfied",
+                "必要な記載がある",
+                "every required statement is there",
+            ),
+            ReqMark::NotApplicable => (
+                "—",
+                "対象外",
+                "N/A",
+                "この文書には適用されない",
+                "does not apply to this document",
+            ),
+            ReqMark::Off => (
+                "⏸",
+                "無効",
+                "Off",
+                "設定で無効",
+                "turned off by the configuration",
+            ),
+        };
+        match lang {
+            Lang::Ja => (sign, ja, ja_means),
+            Lang::En => (sign, en, en_means),
+        }
     }
 }
 

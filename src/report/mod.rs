@@ -78,6 +78,8 @@ pub struct Printed {
     file: Option<json::FileEntry>,
     /// A skipped file's notification in the SARIF log.
     notice: Option<serde_json::Value>,
+    /// Its row of the Markdown requirement matrix (with `--evidence`).
+    row: Option<markdown::MatrixRow>,
 }
 
 impl<'a> Report<'a> {
@@ -124,6 +126,7 @@ impl<'a> Report<'a> {
             totals: Totals::default(),
             files: Vec::new(),
             notices: Vec::new(),
+            rows: Vec::new(),
         }
     }
 
@@ -184,6 +187,9 @@ impl Printer for Report<'_> {
                 )
             }),
             notice: self.sarif.as_ref().and_then(|log| log.notice(r)),
+            row: (self.evidence && matches!(self.format, Format::Markdown))
+                .then(|| markdown::matrix_row(r, self.texts.rules()))
+                .flatten(),
         }
     }
 }
@@ -195,6 +201,7 @@ pub struct ReportWriter<'r, 'a, W: Write> {
     totals: Totals,
     files: Vec<json::FileEntry>,
     notices: Vec<serde_json::Value>,
+    rows: Vec<markdown::MatrixRow>,
 }
 
 impl<W: Write> ReportWriter<'_, '_, W> {
@@ -217,12 +224,14 @@ impl<W: Write> ReportWriter<'_, '_, W> {
             totals,
             files,
             notices,
+            rows,
         } = self;
         writer.finish(|out| match (report.format, &report.sarif) {
             (Format::Json, _) => json::write_tail(out, &files, &totals),
             (Format::Sarif, Some(log)) => out.write_all(log.tail_with(notices).as_bytes()),
             (Format::Markdown, _) => {
-                out.write_all(markdown::tail(&totals, &report.texts).as_bytes())
+                out.write_all(markdown::tail(&totals, &report.texts).as_bytes())?;
+                out.write_all(markdown::matrix(&rows, &report.texts).as_bytes())
             }
             _ => Ok(()),
         })?;
@@ -236,6 +245,9 @@ impl<W: Write> Sink<Printed> for ReportWriter<'_, '_, W> {
         self.totals.merge(&part.totals);
         self.files.extend(part.file);
         self.notices.extend(part.notice);
+        if let Some(row) = part.row {
+            markdown::push_row(&mut self.rows, row);
+        }
         Ok(())
     }
 }
