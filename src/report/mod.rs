@@ -38,6 +38,27 @@ pub enum Format {
     Compact,
 }
 
+impl Format {
+    /// Whether this format shows every requirement's state and evidence
+    /// even without `--evidence` (a compliance report does; no format of
+    /// findings does).
+    pub fn wants_evidence(self) -> bool {
+        match self {
+            Format::Human(_)
+            | Format::Json
+            | Format::Sarif
+            | Format::Github
+            | Format::Markdown
+            | Format::Compact => false,
+        }
+    }
+}
+
+/// Whether any of a run's formats needs requirement states and evidence.
+pub fn wants_evidence(formats: &[Format]) -> bool {
+    formats.iter().any(|f| f.wants_evidence())
+}
+
 /// Renders each checked file in one format.
 pub struct Report<'a> {
     format: Format,
@@ -45,6 +66,8 @@ pub struct Report<'a> {
     sarif: Option<sarif::Log<'a>>,
     /// Show each file's context and the rules it skipped, and why.
     explain_context: bool,
+    /// Show each requirement's state and evidence (`--evidence`).
+    evidence: bool,
 }
 
 /// One file's part of a report, and what the end of the report needs of it.
@@ -55,6 +78,8 @@ pub struct Printed {
     file: Option<json::FileEntry>,
     /// A skipped file's notification in the SARIF log.
     notice: Option<serde_json::Value>,
+    /// Its row of the Markdown requirement matrix (with `--evidence`).
+    row: Option<markdown::MatrixRow>,
 }
 
 impl<'a> Report<'a> {
@@ -64,7 +89,16 @@ impl<'a> Report<'a> {
             texts: Texts::new(rules, lang),
             sarif: matches!(format, Format::Sarif).then(|| sarif::Log::new(rules, lang)),
             explain_context: false,
+            evidence: false,
         }
+    }
+
+    /// Also report each requirement's state and its evidence (the JSON
+    /// `requirements`, the Markdown matrix); the engine must record them
+    /// ([`crate::engine::Engine::with_evidence`]).
+    pub fn evidence(mut self, on: bool) -> Self {
+        self.evidence = on;
+        self
     }
 
     /// Also report each file's context and the rules that did not apply
@@ -92,6 +126,7 @@ impl<'a> Report<'a> {
             totals: Totals::default(),
             files: Vec::new(),
             notices: Vec::new(),
+            rows: Vec::new(),
         }
     }
 
@@ -142,9 +177,19 @@ impl Printer for Report<'_> {
         Printed {
             text,
             totals: Totals::of(r),
-            file: matches!(self.format, Format::Json)
-                .then(|| json::FileEntry::of(r, c.document, self.explain_context, &self.texts)),
+            file: matches!(self.format, Format::Json).then(|| {
+                json::FileEntry::of(
+                    r,
+                    c.document,
+                    self.explain_context,
+                    self.evidence,
+                    &self.texts,
+                )
+            }),
             notice: self.sarif.as_ref().and_then(|log| log.notice(r)),
+            row: (self.evidence && matches!(self.format, Format::Markdown))
+                .then(|| markdown::matrix_row(r, self.texts.rules()))
+                .flatten(),
         }
     }
 }
@@ -156,6 +201,7 @@ pub struct ReportWriter<'r, 'a, W: Write> {
     totals: Totals,
     files: Vec<json::FileEntry>,
     notices: Vec<serde_json::Value>,
+    rows: Vec<markdown::MatrixRow>,
 }
 
 impl<W: Write> ReportWriter<'_, '_, W> {
@@ -178,12 +224,14 @@ impl<W: Write> ReportWriter<'_, '_, W> {
             totals,
             files,
             notices,
+            rows,
         } = self;
         writer.finish(|out| match (report.format, &report.sarif) {
             (Format::Json, _) => json::write_tail(out, &files, &totals),
             (Format::Sarif, Some(log)) => out.write_all(log.tail_with(notices).as_bytes()),
             (Format::Markdown, _) => {
-                out.write_all(markdown::tail(&totals, &report.texts).as_bytes())
+                out.write_all(markdown::tail(&totals, &report.texts).as_bytes())?;
+                out.write_all(markdown::matrix(&rows, &report.texts).as_bytes())
             }
             _ => Ok(()),
         })?;
@@ -197,6 +245,9 @@ impl<W: Write> Sink<Printed> for ReportWriter<'_, '_, W> {
         self.totals.merge(&part.totals);
         self.files.extend(part.file);
         self.notices.extend(part.notice);
+        if let Some(row) = part.row {
+            markdown::push_row(&mut self.rows, row);
+        }
         Ok(())
     }
 }
