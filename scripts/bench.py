@@ -2,6 +2,7 @@
 """Benchmark `policylint check` against ripgrep on a generated corpus.
 
 usage: bench.py [--files N ...] [--repeat R] [--work DIR] [--rule-scale 1,5,10] [--markdown FILE]
+                [--evidence]
 
 For each corpus size (generated, deterministically, by ../shared/bench/make_corpus.py) it runs,
 in pairs (A B A B …, so that both see the same machine state):
@@ -11,6 +12,7 @@ at T = 1 thread and T = all cores (rg gets the same -j), and reports the median 
 ratio policylint/ripgrep, MB/s, files/s and peak RSS (from /usr/bin/time -v).
 --rule-scale runs policylint with 1×, 5×, 10× as many rules (the pack plus synthetic rules made
 from phrases of the seeds) on the first corpus size.
+--evidence runs A as `check --evidence` (every requirement's state and evidence in the JSON).
 --heavy N runs policylint on one single-line text of N, 2N and 4N copies of a sentence that is one
 finding each (a window declared closed): time must grow linearly with the findings (at most 2.2×
 and 4.5× the first time), however many are over the per-file cap.
@@ -118,11 +120,14 @@ def main() -> int:
     ap.add_argument("--rule-scale", default="")
     ap.add_argument("--markdown")
     ap.add_argument("--heavy", type=int, default=25000)
+    # Each requirement's state and evidence (`check --evidence`): what it costs over `check`.
+    ap.add_argument("--evidence", action="store_true")
     args = ap.parse_args()
     sizes = args.files or [1000, 20000]
     os.makedirs(args.work, exist_ok=True)
     subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
-    bin_ = os.path.join(ROOT, "target", "release", "policylint")
+    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
+    bin_ = os.path.join(target, "release", "policylint")
     cores = os.cpu_count() or 1
     pats = [x for p in rg_patterns() for x in ("-e", p)]
     rows = []
@@ -130,6 +135,8 @@ def main() -> int:
         path, size = corpus(args.work, n)
         for t in sorted({1, cores}):
             a = [bin_, "check", "--format", "json", "--fail-level", "never", f"-j{t}", path]
+            if args.evidence:
+                a.append("--evidence")
             b = ["rg", "--no-config", "-c", f"-j{t}"] + pats + [path]
             (pw, prss), (rw, rrss) = median_pairs(a, b, args.repeat)
             rows.append((n, size, t, pw, prss, rw, rrss))

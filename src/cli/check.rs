@@ -188,6 +188,11 @@ pub(crate) struct CheckArgs {
     /// checked (the configuration's `[[sets]]` still apply).
     #[arg(long)]
     no_infer_sets: bool,
+    /// Report every requirement's state (satisfied, missing, referenced,
+    /// not applicable…) and where each element was found: the JSON
+    /// `requirements` of each file, the Markdown requirement matrix.
+    #[arg(long)]
+    evidence: bool,
 }
 
 /// The most threads `-j` takes: more than any machine has cores for.
@@ -320,7 +325,9 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         args.paths.clone()
     };
     let stdin = stdin_name(args)?;
-    let mut engine = Engine::new(&set, config.settings.clone());
+    let formats: Vec<Format> = outputs.iter().map(|o| o.format.report(false)).collect();
+    let evidence = args.evidence || policylint::report::wants_evidence(&formats);
+    let mut engine = Engine::new(&set, config.settings.clone()).with_evidence(evidence);
     if let Some(b) = &baseline {
         engine = engine.with_baseline(b);
     }
@@ -391,6 +398,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
             let on_terminal = o.dest == Dest::Stdout && stdout_terminal;
             Report::new(o.format.report(on_terminal), &set, lang)
                 .explain_context(args.explain_context)
+                .evidence(evidence)
         })
         .collect();
     let printer = Cli {

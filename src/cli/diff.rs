@@ -378,6 +378,8 @@ fn at_revision(rev: &str, file: &Path, config: &Config) -> Result<Pair, Error> {
 /// Each staged file against HEAD; a file new in this commit, deleted, or
 /// the same as HEAD's is left out (a new one with a note).
 fn staged(args: &DiffArgs, config: &Config) -> Result<Vec<Pair>, Error> {
+    let s = &config.settings;
+    let filter = Filter::new(&s.base_dir, &s.include, &s.exclude).ok();
     let files: Vec<PathBuf> = if args.files.is_empty() {
         let names = git(&["diff", "--cached", "--name-only", "--diff-filter=AM", "-z"])
             .map_err(|e| usage(&format!("not in a git repository ({e})")))?;
@@ -387,14 +389,13 @@ fn staged(args: &DiffArgs, config: &Config) -> Result<Vec<Pair>, Error> {
             .split(|&b| b == 0)
             .filter(|n| !n.is_empty())
             .map(|n| top.join(String::from_utf8_lossy(n).as_ref()))
-            .filter(|p| readable_kind(p))
+            // The files a walk of the repository would check.
+            .filter(|p| filter.as_ref().is_none_or(|f| f.included(p)))
             .collect()
     } else {
         args.files.clone()
     };
     let has_head = git(&["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).is_ok();
-    let s = &config.settings;
-    let filter = Filter::new(&s.base_dir, &s.include, &s.exclude).ok();
     let mut pairs = Vec::new();
     for file in &files {
         // As the check hook: a file the configuration excludes is no policy.
@@ -438,14 +439,4 @@ fn staged(args: &DiffArgs, config: &Config) -> Result<Vec<Pair>, Error> {
         });
     }
     Ok(pairs)
-}
-
-/// A file policylint reads as a policy, by its extension (what the
-/// pre-commit hook passes, when no file is named).
-fn readable_kind(p: &Path) -> bool {
-    let ext = p
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    matches!(ext.as_str(), "md" | "markdown" | "txt" | "html" | "htm")
 }

@@ -117,6 +117,10 @@ pub struct FileResult {
     pub rules_applied: usize,
     /// The rules that did not apply, and why.
     pub skipped_rules: Vec<SkippedRule>,
+    /// Each requirement's state and evidence, when asked for (empty
+    /// otherwise). In a document set the set's requirements are on its main
+    /// page; each other page has its `scope page` rules'.
+    pub requirements: Vec<super::requirements::Requirement>,
 }
 
 /// Why a rule was not evaluated on a document.

@@ -87,6 +87,14 @@ pub(super) struct TracedRun {
     pub(super) found: Vec<(String, Range<usize>, String, bool)>,
 }
 
+/// Findings in report order: by position, then rule id (stable, so that
+/// a rule's own order is kept).
+pub(super) fn sort_findings(out: &mut [Finding]) {
+    out.sort_by(|a, b| {
+        (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
+    });
+}
+
 /// Context that flows down the blocks of one rule.
 struct Ctx<'r> {
     rule: &'r Rule,
@@ -219,6 +227,20 @@ impl<'a> Evaluator<'a> {
         &self,
         deadline: Option<std::time::Instant>,
     ) -> (Vec<Finding>, Option<String>) {
+        let (per_rule, stopped) = self.each_until(deadline, |r| self.run(r));
+        let mut out: Vec<Finding> = per_rule.into_iter().flatten().collect();
+        sort_findings(&mut out);
+        (out, stopped)
+    }
+
+    /// `f` on every rule this evaluator checks, in rule order, stopping
+    /// between rules once `deadline` has passed; the second value names
+    /// the first rule not evaluated.
+    pub(super) fn each_until<T>(
+        &self,
+        deadline: Option<std::time::Instant>,
+        mut f: impl FnMut(&Rule) -> T,
+    ) -> (Vec<T>, Option<String>) {
         self.deadline.set(deadline);
         let mut out = Vec::new();
         let mut stopped = None;
@@ -226,18 +248,15 @@ impl<'a> Evaluator<'a> {
             if self.page_rules.is_some_and(|p| p != r.scope_page) {
                 continue;
             }
-            let found = self.run(r);
+            let found = f(r);
             // A rule cut short reports nothing: what it found so far would
             // depend on the machine's speed.
             if self.expired() {
                 stopped = Some(r.id.clone());
                 break;
             }
-            out.extend(found);
+            out.push(found);
         }
-        out.sort_by(|a, b| {
-            (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
-        });
         (out, stopped)
     }
 

@@ -19,8 +19,10 @@ use super::diag::{Diag, DiagLabel, FileResult, Pos, What};
 use super::eval::Evaluator;
 use super::finding::Finding;
 use super::ordered::ordered;
+use super::requirements::{DiagIn, located, requirements};
 use super::set::{DocSet, Unit, units};
 use super::settings::{PathSettings, RuleSetting, Settings};
+use super::status::RuleStatus;
 use crate::document::directives::{self, DirectiveKind};
 use crate::document::{Document, LoadError};
 use crate::rules::{RuleSet, Severity};
@@ -62,6 +64,8 @@ pub struct Engine<'a> {
     rules: &'a RuleSet,
     settings: Settings,
     baseline: Option<&'a Mutex<Baseline>>,
+    /// Fill each result's requirements (their states and evidence).
+    evidence: bool,
 }
 
 impl<'a> Engine<'a> {
@@ -70,7 +74,20 @@ impl<'a> Engine<'a> {
             rules,
             settings,
             baseline: None,
+            evidence: false,
         }
+    }
+
+    /// Record each requirement's state and evidence in the results
+    /// ([`FileResult::requirements`]); off by default, since `check` only
+    /// needs what is missing.
+    pub fn with_evidence(mut self, evidence: bool) -> Self {
+        self.evidence = evidence;
+        self
+    }
+
+    pub(super) fn evidence(&self) -> bool {
+        self.evidence
     }
 
     /// Mark the findings this baseline holds as baselined.
@@ -244,7 +261,7 @@ impl<'a> Engine<'a> {
         let settings = self.settings.for_path(p);
         let context = settings.context(&doc.context);
         let eval = Evaluator::new(self.rules, doc).with_context(context.clone());
-        let (findings, stopped) = eval.run_until(deadline);
+        let (findings, statuses, stopped) = self.evaluate(&eval, deadline);
         let (skipped_rules, rules_applied) = eval.applicability();
         let findings = findings.into_iter().map(Placed::here).collect();
         let outcome = Outcome {
@@ -253,7 +270,39 @@ impl<'a> Engine<'a> {
             skipped_rules,
             stopped,
         };
-        self.report(&settings, path, doc, findings, outcome, &[])
+        let mut result = self.report(&settings, path, doc, findings, outcome, &[]);
+        if self.evidence {
+            let diags: Vec<DiagIn<'_>> = result
+                .diagnostics
+                .iter()
+                .map(|diag| DiagIn {
+                    path: None,
+                    doc,
+                    diag,
+                })
+                .collect();
+            let reqs = requirements(&settings, statuses, &diags, |r| {
+                located(doc, r.clone(), None)
+            });
+            result.requirements = reqs;
+        }
+        result
+    }
+
+    /// Every rule's findings (and, when evidence is asked for, each
+    /// rule's status: the same findings and what stands for each element),
+    /// up to the deadline.
+    pub(super) fn evaluate(
+        &self,
+        eval: &Evaluator<'_>,
+        deadline: Option<Instant>,
+    ) -> (Vec<Finding>, Vec<RuleStatus>, Option<String>) {
+        if self.evidence {
+            eval.status_until(deadline)
+        } else {
+            let (findings, stopped) = eval.run_until(deadline);
+            (findings, Vec::new(), stopped)
+        }
     }
 
     /// A checked document's findings, settings applied, suppressed, capped,
@@ -381,6 +430,7 @@ impl<'a> Engine<'a> {
             context: Some(context),
             rules_applied,
             skipped_rules,
+            requirements: Vec::new(),
         }
     }
 }
@@ -432,6 +482,7 @@ pub(super) fn unreadable(path: String, msg: String, at: Pos) -> FileResult {
         context: None,
         rules_applied: 0,
         skipped_rules: Vec::new(),
+        requirements: Vec::new(),
     }
 }
 
@@ -458,6 +509,7 @@ pub(super) fn not_loaded(path: String, e: &LoadError) -> FileResult {
             context: None,
             rules_applied: 0,
             skipped_rules: Vec::new(),
+            requirements: Vec::new(),
         };
     }
     let text = e.to_string();
@@ -508,7 +560,7 @@ fn note(rule: &str, severity: Severity, what: What, at: Pos, key: &str) -> Diag 
     }
 }
 
-fn pos(doc: &Document, offset: usize) -> Pos {
+pub(super) fn pos(doc: &Document, offset: usize) -> Pos {
     let p = doc.position(offset);
     Pos {
         line: p.line,

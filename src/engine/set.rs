@@ -5,9 +5,13 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use super::diag::FileResult;
 use super::eval::Evaluator;
 use super::finding::{Evidence, Finding, FindingKind};
+use super::requirements::{DiagIn, Requirement, located, requirements, sort_requirements};
 use super::run::{Checked, Engine, Outcome, Placed, Printer, deadline, item_path, not_loaded};
+use super::settings::PathSettings;
+use super::status::RuleStatus;
 use crate::document::set::{normal, resolve_link};
 use crate::document::{Context, Document, Facet, LoadError};
 use crate::rules::model::{Applicability, Block, ExprId};
@@ -112,13 +116,17 @@ impl Engine<'_> {
             let eval = Evaluator::new(self.rules(), &combined)
                 .with_context(context.clone())
                 .only_page_rules(false);
-            let (findings, stopped) = eval.run_until(deadline);
+            let (findings, mut statuses, stopped) = self.evaluate(&eval, deadline);
             let (skipped, applied) = eval.applicability();
             let mut per: Vec<Vec<Placed>> = (0..docs.len()).map(|_| Vec::new()).collect();
+            let mut resolved = Vec::new();
             for f in findings {
                 let Some(f) = self.resolve_reference(f, &eval, &combined, &docs, &context) else {
                     continue;
                 };
+                if self.evidence() {
+                    resolved.push(f.clone());
+                }
                 let (k, placed) = place(f, &combined);
                 // One finding per place: scopes in several pages may anchor
                 // the same finding at the same place.
@@ -130,12 +138,24 @@ impl Engine<'_> {
                     per[k].push(placed);
                 }
             }
-            for (k, (i, m, doc)) in docs.iter().enumerate() {
+            // A requirement's state follows its findings once references to
+            // other pages are resolved.
+            for st in &mut statuses {
+                st.findings = resolved
+                    .iter()
+                    .filter(|f| f.rule == st.rule)
+                    .cloned()
+                    .collect();
+            }
+            let mut page_statuses = Vec::with_capacity(docs.len());
+            let mut checked = Vec::with_capacity(docs.len());
+            for (k, (_, m, doc)) in docs.iter().enumerate() {
                 // `scope page` rules: each page alone.
                 let page = Evaluator::new(self.rules(), doc)
                     .with_context(context.clone())
                     .only_page_rules(true);
-                let (found, page_stopped) = page.run_until(deadline);
+                let (found, page_status, page_stopped) = self.evaluate(&page, deadline);
+                page_statuses.push(page_status);
                 let (page_skipped, page_applied) = page.applicability();
                 per[k].extend(found.into_iter().map(Placed::here));
                 let mut skipped_rules = skipped.clone();
@@ -160,6 +180,22 @@ impl Engine<'_> {
                     &shown,
                 );
                 result.set = Some(set.name.clone());
+                checked.push(result);
+            }
+            if self.evidence() {
+                let reqs = self.set_requirements(
+                    &settings,
+                    statuses,
+                    page_statuses,
+                    &checked,
+                    &combined,
+                    &shown,
+                );
+                for (result, r) in checked.iter_mut().zip(reqs) {
+                    result.requirements = r;
+                }
+            }
+            for (result, (i, _, doc)) in checked.into_iter().zip(&docs) {
                 results[*i] = Some(printer.print(&Checked {
                     result,
                     document: Some(doc),
@@ -192,6 +228,61 @@ impl Engine<'_> {
                 }
             })
             .collect()
+    }
+
+    /// Each member's requirements: the set's (evaluated as one, their
+    /// evidence located in the member it lies in) on the main page, with
+    /// its own `scope page` rules'; each other page's `scope page` rules'.
+    fn set_requirements(
+        &self,
+        settings: &PathSettings<'_>,
+        statuses: Vec<RuleStatus>,
+        page_statuses: Vec<Vec<RuleStatus>>,
+        checked: &[FileResult],
+        combined: &Document,
+        shown: &[(String, &Document)],
+    ) -> Vec<Vec<Requirement>> {
+        let in_member = |k: usize| -> Vec<DiagIn<'_>> {
+            let (Some(result), Some((path, doc))) = (checked.get(k), shown.get(k)) else {
+                return Vec::new();
+            };
+            result
+                .diagnostics
+                .iter()
+                .map(|diag| DiagIn {
+                    path: (k != 0).then(|| path.clone()),
+                    doc,
+                    diag,
+                })
+                .collect()
+        };
+        let all: Vec<DiagIn<'_>> = (0..checked.len()).flat_map(in_member).collect();
+        let set_reqs = requirements(settings, statuses, &all, |r| {
+            let (k, local) = combined.part_of(r);
+            match shown.get(k) {
+                Some((path, doc)) => located(doc, local, (k != 0).then(|| path.clone())),
+                None => located(combined, r.clone(), None),
+            }
+        });
+        let mut out: Vec<Vec<Requirement>> = page_statuses
+            .into_iter()
+            .enumerate()
+            .map(|(k, st)| {
+                let Some((_, doc)) = shown.get(k) else {
+                    return Vec::new();
+                };
+                let diags: Vec<DiagIn<'_>> = in_member(k)
+                    .into_iter()
+                    .map(|d| DiagIn { path: None, ..d })
+                    .collect();
+                requirements(settings, st, &diags, |r| located(doc, r.clone(), None))
+            })
+            .collect();
+        if let Some(main) = out.first_mut() {
+            main.extend(set_reqs);
+            sort_requirements(self.rules(), main);
+        }
+        out
     }
 
     /// A reference to another page of the set (a link to it, or its title

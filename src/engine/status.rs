@@ -168,6 +168,23 @@ impl Evaluator<'_> {
     }
 }
 
+impl Evaluator<'_> {
+    /// As [`Evaluator::run_until`], with each evaluated rule's status (in
+    /// rule order): the same findings, and the evidence of each element.
+    pub fn status_until(
+        &self,
+        deadline: Option<std::time::Instant>,
+    ) -> (Vec<Finding>, Vec<RuleStatus>, Option<String>) {
+        let (statuses, stopped) = self.each_until(deadline, |r| self.status(r));
+        let mut findings: Vec<Finding> = statuses
+            .iter()
+            .flat_map(|s| s.findings.iter().cloned())
+            .collect();
+        super::eval::sort_findings(&mut findings);
+        (findings, statuses, stopped)
+    }
+}
+
 /// The elements a block names, with their parents, in rule order; a name
 /// given twice (in two scopes) is one element.
 fn declared(b: &Block, parent: Option<&str>, out: &mut Vec<ElementStatus>) {
@@ -298,6 +315,18 @@ rule t/closed {
         assert!(s.elements.is_empty());
         let (s, _) = status_of("窓口は営業中です。\n", "t/closed");
         assert_eq!(s.status(), Status::Satisfied);
+    }
+
+    #[test]
+    fn status_until_gives_the_findings_run_until_gives() {
+        let set = set();
+        let text = "個人情報のお問い合わせ窓口を設けます。窓口は閉鎖しました。\n";
+        let doc = Document::from_text("p.md", text).unwrap();
+        let (found, statuses, stopped) = Evaluator::new(&set, &doc).status_until(None);
+        assert_eq!((found, stopped), Evaluator::new(&set, &doc).run_until(None));
+        let ids: Vec<&str> = statuses.iter().map(|s| s.rule.as_str()).collect();
+        // In rule order (the order of the rule file).
+        assert_eq!(ids, ["t/contact", "t/closed"]);
     }
 
     #[test]

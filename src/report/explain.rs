@@ -472,6 +472,13 @@ pub fn explain(set: &RuleSet, rule: &Rule, lang: Lang) -> String {
             )
         }
     );
+    let _ = writeln!(
+        out,
+        "{} {} ({})",
+        t(lang, "グループ:", "group:"),
+        super::i18n::group_label(&rule.group, lang),
+        rule.group
+    );
     if !rule.tags.is_empty() {
         let _ = writeln!(
             out,

@@ -12,9 +12,9 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::i18n::Texts;
+use super::i18n::{ReqMark as Mark, Texts, group_label, group_order};
 use crate::document::Document;
-use crate::engine::{Checked, FileResult, FindingKind, Pos, ReqState, Requirement, What};
+use crate::engine::{Checked, Pos, ReqState, Requirement, What};
 use crate::rules::{Lang, Rule, RuleSet, Severity};
 
 const CSS: &str = include_str!("assets/report.css");
@@ -51,124 +51,17 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// The requirement groups, in the matrix's order (the ids of `rule.group`).
-pub(super) const GROUPS: [&str; 12] = [
-    "operator",
-    "purposes",
-    "rights",
-    "security",
-    "complaints",
-    "joint-use",
-    "third-party",
-    "foreign-transfer",
-    "processed-data",
-    "external-transmission",
-    "revision",
-    "other",
-];
-
-/// The group of a rule. A stand-in until rules carry their own `group`:
-/// derived from the id and tags of the built-in packs, else `other`.
-fn group_of(rule: &Rule) -> &'static str {
-    let name = rule.id.rsplit('/').next().unwrap_or(&rule.id);
-    let tagged = |t: &str| rule.tags.iter().any(|x| x == t);
-    match name {
-        "operator-identity" | "operator-name-consistency" => "operator",
-        "purposes" => "purposes",
-        "rights-procedure" | "fee-amount" => "rights",
-        "security-measures" | "security-measures-categories" | "external-environment" => "security",
-        "complaint-contact" | "contact-closed" | "certified-org" => "complaints",
-        "joint-use" => "joint-use",
-        "opt-out" | "related-info" => "third-party",
-        "foreign-transfer" | "foreign-equivalent-measures" => "foreign-transfer",
-        "anonymized" | "pseudonymized" => "processed-data",
-        "external-transmission" => "external-transmission",
-        "pre-2022-revision" | "date" => "revision",
-        _ if tagged("joint-use") => "joint-use",
-        _ if tagged("foreign") => "foreign-transfer",
-        _ if tagged("processed") => "processed-data",
-        _ if tagged("cookie") => "external-transmission",
-        _ if tagged("date") => "revision",
-        _ => "other",
-    }
+/// The HTML view of a requirement's mark: its CSS class and `data-status`,
+/// a sign that needs no emoji font (and prints), and the word the other
+/// reports use.
+trait Shown {
+    fn id(self) -> &'static str;
+    fn sign(self) -> &'static str;
+    fn word(self, lang: Lang) -> &'static str;
+    fn badge(self, lang: Lang) -> String;
 }
 
-/// Where a group stands among the columns: the built-in groups in their
-/// order, then others by id, `other` last. A stand-in until
-/// `i18n::group_order`.
-fn group_order(id: &str) -> (usize, &str) {
-    match GROUPS.iter().position(|g| *g == id) {
-        Some(i) if id != "other" => (i, ""),
-        Some(_) => (GROUPS.len() + 1, ""),
-        None => (GROUPS.len(), id),
-    }
-}
-
-/// A group's name; one that is not built in is shown as written. A
-/// stand-in until `i18n::group_label`.
-fn group_label(id: &str, lang: Lang) -> String {
-    let (ja, en) = match id {
-        "operator" => ("事業者", "Operator"),
-        "purposes" => ("利用目的", "Purposes"),
-        "rights" => ("開示等の請求", "Rights"),
-        "security" => ("安全管理措置", "Security"),
-        "complaints" => ("苦情・問合せ", "Complaints"),
-        "joint-use" => ("共同利用", "Joint use"),
-        "third-party" => ("第三者提供", "Third parties"),
-        "foreign-transfer" => ("外国への移転", "Foreign transfer"),
-        "processed-data" => ("加工情報", "Processed data"),
-        "external-transmission" => ("外部送信", "External transmission"),
-        "revision" => ("改定", "Revision"),
-        "other" => ("その他", "Other"),
-        _ => return id.to_string(),
-    };
-    match lang {
-        Lang::Ja => ja,
-        Lang::En => en,
-    }
-    .to_string()
-}
-
-/// A requirement's status as the page shows it, from least to most in
-/// need of attention: a group's cell shows its requirements' highest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Mark {
-    Off,
-    NotApplicable,
-    Satisfied,
-    Baselined,
-    Suppressed,
-    Referenced,
-    Flagged,
-    Missing,
-}
-
-impl Mark {
-    const ALL: [Mark; 8] = [
-        Mark::Missing,
-        Mark::Flagged,
-        Mark::Referenced,
-        Mark::Suppressed,
-        Mark::Baselined,
-        Mark::Satisfied,
-        Mark::NotApplicable,
-        Mark::Off,
-    ];
-
-    fn of(state: &ReqState) -> Mark {
-        match state {
-            ReqState::Satisfied => Mark::Satisfied,
-            ReqState::Missing => Mark::Missing,
-            ReqState::Referenced => Mark::Referenced,
-            ReqState::Flagged => Mark::Flagged,
-            ReqState::NotApplicable(_) => Mark::NotApplicable,
-            ReqState::Suppressed(_) => Mark::Suppressed,
-            ReqState::Baselined => Mark::Baselined,
-            ReqState::Off => Mark::Off,
-        }
-    }
-
-    /// The CSS class and `data-status` value.
+impl Shown for Mark {
     fn id(self) -> &'static str {
         match self {
             Mark::Off => "off",
@@ -182,7 +75,6 @@ impl Mark {
         }
     }
 
-    /// The sign shown with the word (not the colour alone says it).
     fn sign(self) -> &'static str {
         match self {
             Mark::Off => "○",
@@ -197,24 +89,7 @@ impl Mark {
     }
 
     fn word(self, lang: Lang) -> &'static str {
-        match (lang, self) {
-            (Lang::Ja, Mark::Off) => "無効",
-            (Lang::Ja, Mark::NotApplicable) => "対象外",
-            (Lang::Ja, Mark::Satisfied) => "充足",
-            (Lang::Ja, Mark::Baselined) => "既知",
-            (Lang::Ja, Mark::Suppressed) => "抑制",
-            (Lang::Ja, Mark::Referenced) => "参照のみ",
-            (Lang::Ja, Mark::Flagged) => "指摘",
-            (Lang::Ja, Mark::Missing) => "不足",
-            (Lang::En, Mark::Off) => "off",
-            (Lang::En, Mark::NotApplicable) => "n/a",
-            (Lang::En, Mark::Satisfied) => "met",
-            (Lang::En, Mark::Baselined) => "baselined",
-            (Lang::En, Mark::Suppressed) => "suppressed",
-            (Lang::En, Mark::Referenced) => "referenced",
-            (Lang::En, Mark::Flagged) => "flagged",
-            (Lang::En, Mark::Missing) => "missing",
-        }
+        self.said(lang).1
     }
 
     /// Sign and word, in the status's colour.
@@ -332,76 +207,6 @@ fn place(
     }
 }
 
-/// The requirements of a file as its findings say them. A stand-in until
-/// the engine fills `FileResult.requirements`: a rule that did not apply
-/// is n/a; one with a finding is missing, referenced or flagged (or
-/// suppressed, baselined); any other that applied is satisfied.
-pub(super) fn derived(r: &FileResult, rules: &RuleSet) -> Vec<Requirement> {
-    // Not read, or not checked: no requirement was evaluated.
-    if r.skipped.is_some() || r.format.is_none() {
-        return Vec::new();
-    }
-    rules
-        .rules
-        .iter()
-        .map(|rule| {
-            let skipped = r.skipped_rules.iter().find(|s| s.rule == rule.id);
-            let diags: Vec<_> = r
-                .diagnostics
-                .iter()
-                .filter(|d| d.rule == rule.id && matches!(d.what, What::Finding { .. }))
-                .collect();
-            let first = diags
-                .iter()
-                .find(|d| d.active())
-                .or_else(|| diags.first())
-                .copied();
-            let state = match (skipped, first) {
-                (Some(s), _) => ReqState::NotApplicable(s.reason),
-                (None, None) => ReqState::Satisfied,
-                (None, Some(d)) if d.suppressed.is_some() => {
-                    ReqState::Suppressed(d.suppressed.clone().filter(|s| !s.is_empty()))
-                }
-                (None, Some(d)) if d.baselined => ReqState::Baselined,
-                (None, Some(d)) => match d.kind() {
-                    Some(FindingKind::Missing) => ReqState::Missing,
-                    Some(FindingKind::Referenced) => ReqState::Referenced,
-                    _ => ReqState::Flagged,
-                },
-            };
-            let elements = first
-                .map(|d| {
-                    d.missing
-                        .iter()
-                        .map(|m| (m, true))
-                        .chain(d.found.iter().map(|f| (f, false)))
-                        .map(|(name, missing)| crate::engine::ElementState {
-                            name: name.clone(),
-                            parent: None,
-                            found: Vec::new(),
-                            missing,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            Requirement {
-                rule: rule.id.clone(),
-                severity: first.map(|d| d.severity),
-                at: first.map(|d| crate::engine::EvidenceAt {
-                    path: None,
-                    start: d.start,
-                    end: d.end,
-                    span: d.span.clone(),
-                    // Cut from the document when the excerpt is made.
-                    text: String::new(),
-                }),
-                state,
-                elements,
-            }
-        })
-        .collect()
-}
-
 /// One file's part: its requirements with their excerpts cut.
 pub(super) fn doc(
     c: &Checked<'_>,
@@ -437,7 +242,9 @@ pub(super) fn doc(
                 .collect();
             Req {
                 rule: q.rule.clone(),
-                group: rule.map_or("other", group_of).to_string(),
+                group: rule
+                    .map_or(crate::rules::DEFAULT_GROUP, |r| r.group.as_str())
+                    .to_string(),
                 mark: Mark::of(&q.state),
                 severity: q.severity,
                 reason: match &q.state {
@@ -967,7 +774,7 @@ fn civil(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{ElementState, EvidenceAt, SkipReason};
+    use crate::engine::{ElementState, EvidenceAt, FileResult, SkipReason};
 
     #[test]
     fn escapes_text_and_attributes() {
@@ -1186,40 +993,6 @@ mod tests {
                     &html[i.saturating_sub(40)..i + 40]
                 );
             }
-        }
-    }
-
-    #[test]
-    fn the_stand_in_derives_states_from_findings() {
-        let rules = builtin();
-        let r = FileResult {
-            path: "a.txt".into(),
-            format: Some("text"),
-            skipped_rules: vec![crate::engine::SkippedRule {
-                rule: "appi/joint-use".into(),
-                reason: SkipReason::NotMentioned,
-            }],
-            ..FileResult::default()
-        };
-        let reqs = derived(&r, &rules);
-        assert_eq!(reqs.len(), rules.rules.len());
-        let state = |id: &str| &reqs.iter().find(|q| q.rule == id).unwrap().state;
-        assert_eq!(
-            state("appi/joint-use"),
-            &ReqState::NotApplicable(SkipReason::NotMentioned)
-        );
-        assert_eq!(state("appi/purposes"), &ReqState::Satisfied);
-        let skipped = FileResult {
-            skipped: Some("empty".into()),
-            ..FileResult::default()
-        };
-        assert!(derived(&skipped, &rules).is_empty());
-    }
-
-    #[test]
-    fn every_builtin_rule_has_a_group_other_than_other() {
-        for r in &builtin().rules {
-            assert_ne!(group_of(r), "other", "{}", r.id);
         }
     }
 }

@@ -47,7 +47,8 @@ impl std::error::Error for Human {}
 
 impl Diagnostic for Human {
     fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        Some(Box::new(&self.code))
+        // A block nested under its finding has no code of its own.
+        (!self.code.is_empty()).then(|| Box::new(&self.code) as Box<dyn std::fmt::Display>)
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
@@ -85,7 +86,11 @@ pub fn render_file(
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        // Evidence in another page of a set hangs under its finding, not as
+        // an "Advice:" block of its own.
+        .with_show_related_as_nested(true);
     let mut out = String::new();
     let active: Vec<&Diag> = r.diagnostics.iter().filter(|d| d.active()).collect();
     for group in active.chunk_by(|a, b| a.span == b.span) {
@@ -264,7 +269,7 @@ fn elsewhere(group: &[&Diag], said: &[Said], members: &[(String, &Document)]) ->
                     l.start.line,
                     l.start.column
                 ),
-                code: d.rule.clone(),
+                code: String::new(),
                 severity: miette::Severity::Advice,
                 labels: vec![LabeledSpan::new_primary_with_span(
                     Some(text),

@@ -4,7 +4,7 @@
 //! says nothing in words; printers ask here.
 
 use crate::document::Facet;
-use crate::engine::{Diag, Evidence, Finding, FindingKind, SkipReason, Totals, What};
+use crate::engine::{Diag, Evidence, Finding, FindingKind, ReqState, SkipReason, Totals, What};
 use crate::rules::{Lang, Rule, RuleSet, Severity};
 
 /// What a diagnostic says, in one language.
@@ -36,6 +36,10 @@ impl<'a> Texts<'a> {
 
     pub fn lang(&self) -> Lang {
         self.lang
+    }
+
+    pub fn rules(&self) -> &'a RuleSet {
+        self.rules
     }
 
     fn ja_en(&self, ja: impl Into<String>, en: impl Into<String>) -> String {
@@ -391,6 +395,16 @@ impl<'a> Texts<'a> {
         )
     }
 
+    /// The requirement matrix's title, the head of its first column, and
+    /// the legend's title.
+    pub fn matrix_words(&self) -> (String, String, String) {
+        (
+            self.ja_en("### 要件の充足状況", "### Requirements"),
+            self.ja_en("文書", "Document"),
+            self.ja_en("凡例", "Legend"),
+        )
+    }
+
     /// The counts under the Markdown table.
     pub fn markdown_tail(&self, t: &Totals) -> String {
         let (files, e, w, i) = (t.files, t.error, t.warning, t.info);
@@ -402,6 +416,152 @@ impl<'a> Texts<'a> {
             format!("\n{files}ファイル{skipped}: エラー{e}件、警告{w}件、情報{i}件\n"),
             format!("\n{files} files{skipped}: {e} errors, {w} warnings, {i} info\n"),
         )
+    }
+}
+
+/// The ids of the built-in packs' requirement groups, in the order a
+/// compliance matrix shows them, with their names in Japanese and English.
+pub const GROUPS: &[(&str, &str, &str)] = &[
+    ("operator", "事業者", "Operator"),
+    ("purposes", "利用目的", "Purposes"),
+    ("rights", "開示等の請求", "Rights"),
+    ("security", "安全管理措置", "Security"),
+    ("complaints", "苦情・相談", "Complaints"),
+    ("joint-use", "共同利用", "Joint use"),
+    ("third-party", "第三者提供", "Third parties"),
+    ("foreign-transfer", "外国への移転", "Foreign transfer"),
+    ("processed-data", "加工情報", "Processed data"),
+    ("external-transmission", "外部送信", "External transmission"),
+    ("revision", "改定・日付", "Revision"),
+    ("other", "その他", "Other"),
+];
+
+/// A requirement group's name in `lang`; an id no built-in group has is
+/// shown as written (a custom pack's own group).
+pub fn group_label(id: &str, lang: Lang) -> String {
+    match GROUPS.iter().find(|g| g.0 == id) {
+        Some((_, ja, en)) => match lang {
+            Lang::Ja => (*ja).to_string(),
+            Lang::En => (*en).to_string(),
+        },
+        None => id.to_string(),
+    }
+}
+
+/// Where a group stands among the columns of a matrix: the built-in
+/// groups in their order, then others by id, then `other` last.
+pub fn group_order(id: &str) -> (usize, &str) {
+    match GROUPS.iter().position(|g| g.0 == id) {
+        Some(i) if id != crate::rules::DEFAULT_GROUP => (i, ""),
+        Some(_) => (GROUPS.len() + 1, ""),
+        None => (GROUPS.len(), id),
+    }
+}
+
+/// A requirement's state as a matrix cell shows it, from the least to the
+/// most in need of attention: a cell of several rules shows the greatest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ReqMark {
+    Off,
+    NotApplicable,
+    Satisfied,
+    Baselined,
+    Suppressed,
+    Referenced,
+    Flagged,
+    Missing,
+}
+
+impl ReqMark {
+    pub const ALL: [ReqMark; 8] = [
+        ReqMark::Missing,
+        ReqMark::Flagged,
+        ReqMark::Referenced,
+        ReqMark::Suppressed,
+        ReqMark::Baselined,
+        ReqMark::Satisfied,
+        ReqMark::NotApplicable,
+        ReqMark::Off,
+    ];
+
+    pub fn of(state: &ReqState) -> ReqMark {
+        match state {
+            ReqState::Satisfied => ReqMark::Satisfied,
+            ReqState::Missing => ReqMark::Missing,
+            ReqState::Referenced => ReqMark::Referenced,
+            ReqState::Flagged => ReqMark::Flagged,
+            ReqState::NotApplicable(_) => ReqMark::NotApplicable,
+            ReqState::Suppressed(_) => ReqMark::Suppressed,
+            ReqState::Baselined => ReqMark::Baselined,
+            ReqState::Off => ReqMark::Off,
+        }
+    }
+
+    /// The sign and the word of a cell (a sign alone, or a colour, would
+    /// not be read by everyone), and what it means, for the legend.
+    pub fn said(self, lang: Lang) -> (&'static str, &'static str, &'static str) {
+        let (sign, ja, en, ja_means, en_means) = match self {
+            ReqMark::Missing => (
+                "❌",
+                "不足",
+                "Missing",
+                "必要な記載がない",
+                "a required statement is missing",
+            ),
+            ReqMark::Flagged => (
+                "❌",
+                "要修正",
+                "Flagged",
+                "禁止表現・表記の揺れがある",
+                "a forbidden phrase or an inconsistent spelling",
+            ),
+            ReqMark::Referenced => (
+                "⚠️",
+                "参照のみ",
+                "Referenced",
+                "他のページへの参照だけで記載がない",
+                "only a reference to another page",
+            ),
+            ReqMark::Suppressed => (
+                "🔕",
+                "抑制",
+                "Suppressed",
+                "指摘を抑制コメントで除外",
+                "its finding is suppressed by a comment",
+            ),
+            ReqMark::Baselined => (
+                "📌",
+                "ベースライン",
+                "Baselined",
+                "指摘がベースラインにある",
+                "its finding is in the baseline",
+            ),
+            ReqMark::Satisfied => (
+                "✅",
+                "充足",
+                "Satisfied",
+                "必要な記載がある",
+                "every required statement is there",
+            ),
+            ReqMark::NotApplicable => (
+                "—",
+                "対象外",
+                "N/A",
+                "この文書には適用されない",
+                "does not apply to this document",
+            ),
+            ReqMark::Off => (
+                "⏸",
+                "無効",
+                "Off",
+                "設定で無効",
+                "turned off by the configuration",
+            ),
+        };
+        match lang {
+            Lang::Ja => (sign, ja, ja_means),
+            Lang::En => (sign, en, en_means),
+        }
     }
 }
 

@@ -14,7 +14,8 @@ use super::i18n::Texts;
 use super::outline::context_json;
 use super::stream::{Frame, indent};
 use crate::document::Document;
-use crate::engine::{FileResult, Pos, SkipReason, Totals};
+use crate::engine::{EvidenceAt, FileResult, Pos, ReqState, Requirement, SkipReason, Totals};
+use crate::rules::{DEFAULT_GROUP, RuleSet, Severity};
 
 #[derive(Serialize)]
 struct JsonFile<'a> {
@@ -33,6 +34,97 @@ struct JsonFile<'a> {
     /// With `--explain-context`: each rule that did not apply, and why.
     #[serde(skip_serializing_if = "Option::is_none")]
     skipped_rules: Option<&'a [JsonSkipped]>,
+    /// With `--evidence`: each requirement's state and evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requirements: Option<Vec<JsonRequirement<'a>>>,
+}
+
+/// A requirement: docs/json.md, "Requirements".
+#[derive(Serialize)]
+struct JsonRequirement<'a> {
+    rule: &'a str,
+    group: &'a str,
+    /// satisfied, missing, referenced, flagged, not-applicable,
+    /// suppressed, baselined or off.
+    state: &'static str,
+    /// Not applicable: `context` or `not-mentioned`; suppressed: the
+    /// suppression comment's reason, when it gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facet: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'static str>,
+    severity: Option<&'static str>,
+    elements: Vec<JsonElement<'a>>,
+    at: Option<JsonEvidence<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonElement<'a> {
+    name: &'a str,
+    parent: Option<&'a str>,
+    found: Vec<JsonEvidence<'a>>,
+    missing: bool,
+}
+
+#[derive(Serialize)]
+struct JsonEvidence<'a> {
+    /// Another page of the document set than the file's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
+    start: Pos,
+    end: Pos,
+    text: &'a str,
+}
+
+fn evidence(e: &EvidenceAt) -> JsonEvidence<'_> {
+    JsonEvidence {
+        path: e.path.as_deref(),
+        start: e.start,
+        end: e.end,
+        text: &e.text,
+    }
+}
+
+fn requirement<'a>(r: &'a Requirement, rules: &'a RuleSet) -> JsonRequirement<'a> {
+    let (state, reason, facet, value) = match &r.state {
+        ReqState::Satisfied => ("satisfied", None, None, None),
+        ReqState::Missing => ("missing", None, None, None),
+        ReqState::Referenced => ("referenced", None, None, None),
+        ReqState::Flagged => ("flagged", None, None, None),
+        ReqState::NotApplicable(SkipReason::Context(f, v)) => {
+            ("not-applicable", Some("context"), Some(f.name()), Some(*v))
+        }
+        ReqState::NotApplicable(SkipReason::NotMentioned) => {
+            ("not-applicable", Some("not-mentioned"), None, None)
+        }
+        ReqState::Suppressed(why) => ("suppressed", why.as_deref(), None, None),
+        ReqState::Baselined => ("baselined", None, None, None),
+        ReqState::Off => ("off", None, None, None),
+    };
+    JsonRequirement {
+        rule: &r.rule,
+        group: rules
+            .rule(&r.rule)
+            .map_or(DEFAULT_GROUP, |x| x.group.as_str()),
+        state,
+        reason,
+        facet,
+        value,
+        severity: r.severity.map(Severity::name),
+        elements: r
+            .elements
+            .iter()
+            .map(|e| JsonElement {
+                name: &e.name,
+                parent: e.parent.as_deref(),
+                found: e.found.iter().map(evidence).collect(),
+                missing: e.missing,
+            })
+            .collect(),
+        at: r.at.as_ref().map(evidence),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -157,6 +249,7 @@ impl FileEntry {
         r: &FileResult,
         doc: Option<&Document>,
         explain: bool,
+        evidence: bool,
         texts: &Texts<'_>,
     ) -> FileEntry {
         let context = match (doc, &r.context) {
@@ -190,6 +283,12 @@ impl FileEntry {
             rules_applied: context.is_some().then_some(r.rules_applied),
             context: context.as_ref(),
             skipped_rules: skipped_rules.as_deref(),
+            requirements: (evidence && context.is_some()).then(|| {
+                r.requirements
+                    .iter()
+                    .map(|q| requirement(q, texts.rules()))
+                    .collect()
+            }),
         };
         FileEntry {
             json: Box::from(indent(&pretty(&entry), "    ")),
@@ -252,7 +351,7 @@ mod tests {
         }
         let entries: Vec<FileEntry> = results
             .iter()
-            .map(|r| FileEntry::of(r, None, false, texts))
+            .map(|r| FileEntry::of(r, None, false, false, texts))
             .collect();
         let out = w.finish(|out| write_tail(out, &entries, &totals)).unwrap();
         String::from_utf8(out).unwrap()
@@ -307,6 +406,7 @@ mod tests {
             context: None,
             rules_applied: None,
             skipped_rules: None,
+            requirements: None,
         }
     }
 

@@ -41,6 +41,28 @@ pub enum Format {
     Html,
 }
 
+impl Format {
+    /// Whether this format shows every requirement's state and evidence
+    /// even without `--evidence` (a compliance report does; no format of
+    /// findings does).
+    pub fn wants_evidence(self) -> bool {
+        match self {
+            Format::Human(_)
+            | Format::Json
+            | Format::Sarif
+            | Format::Github
+            | Format::Markdown
+            | Format::Compact => false,
+            Format::Html => true,
+        }
+    }
+}
+
+/// Whether any of a run's formats needs requirement states and evidence.
+pub fn wants_evidence(formats: &[Format]) -> bool {
+    formats.iter().any(|f| f.wants_evidence())
+}
+
 /// Renders each checked file in one format.
 pub struct Report<'a> {
     format: Format,
@@ -49,6 +71,8 @@ pub struct Report<'a> {
     sarif: Option<sarif::Log<'a>>,
     /// Show each file's context and the rules it skipped, and why.
     explain_context: bool,
+    /// Show each requirement's state and evidence (`--evidence`).
+    evidence: bool,
 }
 
 /// One file's part of a report, and what the end of the report needs of it.
@@ -61,6 +85,8 @@ pub struct Printed {
     notice: Option<serde_json::Value>,
     /// Its part of the HTML report, written at the end.
     html: Option<html::Doc>,
+    /// Its row of the Markdown requirement matrix (with `--evidence`).
+    row: Option<markdown::MatrixRow>,
 }
 
 impl<'a> Report<'a> {
@@ -71,7 +97,16 @@ impl<'a> Report<'a> {
             texts: Texts::new(rules, lang),
             sarif: matches!(format, Format::Sarif).then(|| sarif::Log::new(rules, lang)),
             explain_context: false,
+            evidence: false,
         }
+    }
+
+    /// Also report each requirement's state and its evidence (the JSON
+    /// `requirements`, the Markdown matrix); the engine must record them
+    /// ([`crate::engine::Engine::with_evidence`]).
+    pub fn evidence(mut self, on: bool) -> Self {
+        self.evidence = on;
+        self
     }
 
     /// Also report each file's context and the rules that did not apply
@@ -100,6 +135,7 @@ impl<'a> Report<'a> {
             files: Vec::new(),
             notices: Vec::new(),
             page: html::Page::default(),
+            rows: Vec::new(),
         }
     }
 
@@ -150,13 +186,21 @@ impl Printer for Report<'_> {
         Printed {
             text,
             totals: Totals::of(r),
-            file: matches!(self.format, Format::Json)
-                .then(|| json::FileEntry::of(r, c.document, self.explain_context, &self.texts)),
-            notice: self.sarif.as_ref().and_then(|log| log.notice(r)),
-            html: matches!(self.format, Format::Html).then(|| {
-                let reqs = html::derived(r, self.rules);
-                html::doc(c, &reqs, &self.texts, self.rules)
+            file: matches!(self.format, Format::Json).then(|| {
+                json::FileEntry::of(
+                    r,
+                    c.document,
+                    self.explain_context,
+                    self.evidence,
+                    &self.texts,
+                )
             }),
+            notice: self.sarif.as_ref().and_then(|log| log.notice(r)),
+            html: matches!(self.format, Format::Html)
+                .then(|| html::doc(c, &r.requirements, &self.texts, self.rules)),
+            row: (self.evidence && matches!(self.format, Format::Markdown))
+                .then(|| markdown::matrix_row(r, self.texts.rules()))
+                .flatten(),
         }
     }
 }
@@ -170,6 +214,7 @@ pub struct ReportWriter<'r, 'a, W: Write> {
     notices: Vec<serde_json::Value>,
     /// The HTML report's documents, until the end (its matrix comes first).
     page: html::Page,
+    rows: Vec<markdown::MatrixRow>,
 }
 
 impl<W: Write> ReportWriter<'_, '_, W> {
@@ -193,12 +238,14 @@ impl<W: Write> ReportWriter<'_, '_, W> {
             files,
             notices,
             page,
+            rows,
         } = self;
         writer.finish(|out| match (report.format, &report.sarif) {
             (Format::Json, _) => json::write_tail(out, &files, &totals),
             (Format::Sarif, Some(log)) => out.write_all(log.tail_with(notices).as_bytes()),
             (Format::Markdown, _) => {
-                out.write_all(markdown::tail(&totals, &report.texts).as_bytes())
+                out.write_all(markdown::tail(&totals, &report.texts).as_bytes())?;
+                out.write_all(markdown::matrix(&rows, &report.texts).as_bytes())
             }
             (Format::Html, _) => page.write(out, &report.texts, report.rules),
             _ => Ok(()),
@@ -215,6 +262,9 @@ impl<W: Write> Sink<Printed> for ReportWriter<'_, '_, W> {
         self.notices.extend(part.notice);
         if let Some(doc) = part.html {
             self.page.add(doc);
+        }
+        if let Some(row) = part.row {
+            markdown::push_row(&mut self.rows, row);
         }
         Ok(())
     }

@@ -67,6 +67,7 @@ const SHOWN_FIELDS: &[&str] = &[
     "effective",
     "tags",
     "scope",
+    "group",
     "message",
     "forbid-message",
     "reference-message",
@@ -794,6 +795,7 @@ impl<'a> Compiler<'a> {
         let (mut cite, mut url, mut effective) = (None, None, None);
         let mut tags = Vec::new();
         let mut scope_page = false;
+        let mut group = None;
         let mut seen_fields: HashMap<&str, &Span> = HashMap::new();
         for f in &r.fields {
             let key = f.key.node.as_str();
@@ -875,6 +877,32 @@ impl<'a> Compiler<'a> {
                         ));
                     }
                 },
+                "group" => {
+                    // A group is a column of the compliance matrix and a key
+                    // scripts read: one plain id, as rule ids are written.
+                    let ok = !text.is_empty()
+                        && text
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                    if ok {
+                        group = Some(text);
+                    } else {
+                        let span = match &f.value {
+                            ast::FieldValue::Str(s) | ast::FieldValue::Word(s) => s.span.clone(),
+                            _ => f.key.span.clone(),
+                        };
+                        self.errors.push((
+                            fi,
+                            RuleError::new(
+                                RuleErrorKind::Syntax,
+                                span,
+                                format!("bad rule group `{text}`"),
+                                "not a group id",
+                            )
+                            .with_help("a group id is lower-case letters, digits and `-`, e.g. `group third-party`"),
+                        ));
+                    }
+                }
                 "tags" => {
                     if let ast::FieldValue::List(items, _) = &f.value {
                         tags = items.iter().map(|i| i.node.clone()).collect();
@@ -1064,6 +1092,7 @@ impl<'a> Compiler<'a> {
             effective,
             tags,
             scope_page,
+            group: group.unwrap_or_else(|| DEFAULT_GROUP.to_string()),
             forbid_message: if forbid_message.is_empty() {
                 message.clone()
             } else {

@@ -10,4 +10,4 @@ pub mod parser;
 
 pub use compile::{Loader, MAX_RULE_FILE};
 pub use diagnostic::{LocatedRuleError, RuleError, RuleErrorKind};
-pub use model::{Lang, Rule, RuleSet, Severity};
+pub use model::{DEFAULT_GROUP, Lang, Rule, RuleSet, Severity};

@@ -130,6 +130,9 @@ pub struct Except {
     pub operator: bool,
 }
 
+/// The group of a rule that names none.
+pub const DEFAULT_GROUP: &str = "other";
+
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub id: String,
@@ -153,6 +156,9 @@ pub struct Rule {
     /// `scope page`: checked on each page of a document set alone (the
     /// default, set scope, checks a set as one document).
     pub scope_page: bool,
+    /// `group NAME`: the requirement group the rule belongs to (a column
+    /// of the compliance matrix); [`DEFAULT_GROUP`] when not given.
+    pub group: String,
     pub body: Block,
     pub tests: Vec<TestCase>,
     /// The file and span of the rule, for `explain` and test reports.

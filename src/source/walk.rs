@@ -184,7 +184,7 @@ impl Filter {
     }
 
     /// Whether a file met in a walk is one the include globs take.
-    fn included(&self, path: &Path) -> bool {
+    pub fn included(&self, path: &Path) -> bool {
         self.include.is_match(self.relative(path))
     }
 }

@@ -404,6 +404,12 @@ fn staged_versions_against_head() {
         change(&list[0], "appi/complaint-contact")["change"],
         "dropped"
     );
+    // With no file named, the staged files compared are those the
+    // configuration's `include` takes, as a check of the repository would.
+    std::fs::write(d.join("policylint.toml"), "include = [\"**/*.txt\"]\n").unwrap();
+    let out = run(d, &["diff", "--staged", "--fail-on-drop"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(!out.stdout.contains("docs/policy.md"), "{}", out.stdout);
 }
 
 #[test]

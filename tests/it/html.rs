@@ -226,7 +226,7 @@ fn english_with_lang_en() {
     assert!(html.contains("<html lang=\"en\">"));
     assert!(html.contains("<title>policylint compliance report</title>"));
     assert!(html.contains("Requirement matrix"));
-    assert!(html.contains("✗ missing"));
+    assert!(html.contains("✗ Missing"));
     assert!(!html.contains("要件マトリクス"));
 }
 

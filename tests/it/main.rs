@@ -19,6 +19,7 @@ mod config_paths;
 mod decode;
 mod diff;
 mod encodings;
+mod evidence;
 mod formats;
 mod fuzz_props;
 mod hostile;

@@ -167,3 +167,13 @@ fn sequences_and_excepts_that_lack_a_part() {
     assert!(out.contains("expected `)` to close the group"), "{out}");
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn bad_group() {
+    let (k, out) = errors(&format!(
+        "rule a/b {{\n  {OK_HEAD}\n  group \"Third Party\"\n  forbid \"x\"\n}}\n"
+    ));
+    assert_eq!(k, [RuleErrorKind::Syntax]);
+    assert!(out.contains("bad rule group `Third Party`"), "{out}");
+    insta::assert_snapshot!(out);
+}

@@ -827,3 +827,45 @@ fn a_missing_parent_lists_what_it_stands_for() {
         "氏名又は名称、住所、代表者の氏名（役職）がありません"
     );
 }
+
+#[test]
+fn a_rule_names_its_group_or_is_in_other() {
+    let set = compile(&format!(
+        "rule t/a {{\n {HEAD} group third-party\n forbid \"x\"\n}}\nrule t/b {{\n {HEAD} forbid \"y\"\n}}\n"
+    ));
+    assert_eq!(set.rule("t/a").unwrap().group, "third-party");
+    assert_eq!(set.rule("t/b").unwrap().group, "other");
+    // `explain` names the group in the reader's language and as written.
+    let text = policylint::report::explain::explain(&set, set.rule("t/a").unwrap(), Lang::En);
+    assert!(
+        text.contains("group: Third parties (third-party)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn every_built_in_rule_has_a_known_group() {
+    let mut l = Loader::new();
+    l.add_builtin();
+    let set = l.compile().unwrap();
+    assert!(set.rules.len() > 15);
+    for r in &set.rules {
+        assert!(
+            policylint::report::i18n::GROUPS
+                .iter()
+                .any(|g| g.0 == r.group && g.0 != "other"),
+            "{} is in group {}",
+            r.id,
+            r.group
+        );
+    }
+    assert_eq!(
+        policylint::report::i18n::group_label("joint-use", Lang::Ja),
+        "共同利用"
+    );
+    // A custom group is shown as written.
+    assert_eq!(
+        policylint::report::i18n::group_label("my-own", Lang::En),
+        "my-own"
+    );
+}

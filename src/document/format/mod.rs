@@ -114,6 +114,12 @@ pub fn detect(path: Option<&Path>, text: &str) -> Format {
         .map(|e| e.to_ascii_lowercase());
     match ext.as_deref() {
         Some("html" | "htm" | "xhtml" | "vue") => Format::Html,
+        // Server-side templates of web pages (PHP and Blade, ERB/EJS, Twig,
+        // Jinja, Liquid, Nunjucks, Smarty): HTML once their code is blanked
+        // (template.rs), however they open (`<?php … ?>` before any tag).
+        Some("php" | "erb" | "ejs" | "twig" | "jinja" | "j2" | "liquid" | "njk" | "tpl") => {
+            Format::Html
+        }
         Some("md" | "markdown" | "mdown" | "mkd") => Format::Markdown,
         _ => {
             if looks_like_html(text) {
@@ -183,6 +189,15 @@ mod tests {
     fn extension_wins_then_sniff() {
         assert_eq!(detect(Some(Path::new("a.md")), "<html>"), Format::Markdown);
         assert_eq!(detect(Some(Path::new("a.HTM")), "plain"), Format::Html);
+        // A page kept as a PHP template opens with code, not with a tag.
+        assert_eq!(
+            detect(
+                Some(Path::new("privacy.php")),
+                "<?php include 'head.php'; ?>\n本文"
+            ),
+            Format::Html
+        );
+        assert_eq!(detect(Some(Path::new("p.html.erb")), "本文"), Format::Html);
         assert_eq!(
             detect(Some(Path::new("a.txt")), "<!DOCTYPE html><p>x</p>"),
             Format::Html
