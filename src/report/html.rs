@@ -25,9 +25,9 @@ const JS: &str = include_str!("assets/report.js");
 pub const HEAD: &str = "<!DOCTYPE html>\n<!-- policylint compliance report -->\n";
 
 /// Characters of context shown on each side of an excerpt.
-const CONTEXT: usize = 30;
+const CONTEXT: usize = 24;
 /// Places shown per element: the first few say where; more is noise.
-const MAX_PLACES: usize = 3;
+const MAX_PLACES: usize = 2;
 
 /// `s` as HTML text or as a quoted attribute value: the five markup
 /// characters become entities; control characters other than tab and line

@@ -154,7 +154,8 @@ fn markup_in_a_document_is_text() {
     assert!(!html.contains("<p id=pwned>"));
     assert!(!html.contains("<img src=x"));
     assert!(html.contains("&lt;script&gt;document.title=&#39;PWNED&#39;"));
-    assert!(html.contains("みどり青果店&lt;img src=x onerror=&quot;"));
+    assert!(html.contains("みどり青果店&lt;img src=x"));
+    assert!(!html.contains("onerror=\""));
     // The page's only script is its own.
     assert_eq!(html.matches("<script").count(), 1);
     assert!(html.contains("<title>policylint 適合レポート</title>"));
