@@ -277,3 +277,36 @@ fn an_earlier_report_is_not_checked_as_a_policy() {
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert_eq!(attrs(&html, "tr", "data-doc"), ["policy.txt"]);
 }
+
+#[test]
+fn a_document_set_is_one_row_with_evidence_on_its_pages() {
+    let out = run(
+        &root().join("fixtures/sets"),
+        &[
+            "check",
+            "full",
+            "alone",
+            "--format",
+            "html",
+            "--fail-level",
+            "never",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let html = &out.stdout;
+    assert_eq!(
+        attrs(html, "tr", "data-doc"),
+        ["alone/policy.md", "full (full/policy.md)"]
+    );
+    let sec = section(html, 2);
+    assert!(sec.contains("full/policy.md, full/company.md"), "{sec}");
+    // The operator's address is on the company page: its place says so.
+    assert!(
+        sec.contains("<span class=\"loc\">full/company.md "),
+        "{sec}"
+    );
+    assert_eq!(
+        sec.matches("data-rule=\"appi/operator-identity\"").count(),
+        1
+    );
+}
