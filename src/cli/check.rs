@@ -3,7 +3,9 @@
 //! The report is streamed: files are checked in parallel, in the order of
 //! their paths, each rendered in its worker; the calling thread writes each
 //! file's part as soon as the files before it are written, then the totals.
-//! Memory does not grow with the corpus.
+//! Memory does not grow with the corpus, except for the HTML report: its
+//! matrix comes first, so it keeps each document's part (requirements and
+//! short excerpts, not the document) until the end.
 
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
