@@ -465,6 +465,9 @@ pub enum ReqMark {
     Off,
     NotApplicable,
     Satisfied,
+    /// Unmet, but only best practice (a rule at `info`): no duty is unmet,
+    /// so the matrix does not show it as missing.
+    Advisory,
     Baselined,
     Suppressed,
     Referenced,
@@ -473,18 +476,28 @@ pub enum ReqMark {
 }
 
 impl ReqMark {
-    pub const ALL: [ReqMark; 8] = [
+    pub const ALL: [ReqMark; 9] = [
         ReqMark::Missing,
         ReqMark::Flagged,
         ReqMark::Referenced,
         ReqMark::Suppressed,
         ReqMark::Baselined,
+        ReqMark::Advisory,
         ReqMark::Satisfied,
         ReqMark::NotApplicable,
         ReqMark::Off,
     ];
 
-    pub fn of(state: &ReqState) -> ReqMark {
+    /// The mark of a requirement in this state, whose finding has (or
+    /// would have) this severity.
+    pub fn of(state: &ReqState, severity: Option<Severity>) -> ReqMark {
+        let unmet = matches!(
+            state,
+            ReqState::Missing | ReqState::Referenced | ReqState::Flagged
+        );
+        if unmet && severity == Some(Severity::Info) {
+            return ReqMark::Advisory;
+        }
         match state {
             ReqState::Satisfied => ReqMark::Satisfied,
             ReqState::Missing => ReqMark::Missing,
@@ -535,6 +548,13 @@ impl ReqMark {
                 "Baselined",
                 "指摘がベースラインにある",
                 "its finding is in the baseline",
+            ),
+            ReqMark::Advisory => (
+                "💡",
+                "推奨",
+                "Advice",
+                "推奨事項（法令上の義務ではない）が満たされていない",
+                "a best practice (no legal duty) is not followed",
             ),
             ReqMark::Satisfied => (
                 "✅",

@@ -95,7 +95,7 @@ pub(super) fn matrix_row(r: &FileResult, rules: &RuleSet) -> Option<MatrixRow> {
         let group = rules
             .rule(&q.rule)
             .map_or(DEFAULT_GROUP, |x| x.group.as_str());
-        let mark = ReqMark::of(&q.state);
+        let mark = ReqMark::of(&q.state, q.severity);
         cells
             .entry(group.to_string())
             .and_modify(|m: &mut ReqMark| *m = (*m).max(mark))
