@@ -99,7 +99,7 @@ for d in report["diagnostics"]:
 # A document with no active finding has no cell that needs attention; one
 # with findings has at least one.
 for path, cells in page.rows:
-    pressing = {g for g, s in cells.items() if s in ("missing", "referenced", "flagged")}
+    pressing = {g for g, s in cells.items() if s in ("missing", "referenced", "flagged", "advice")}
     check(bool(pressing) == bool(active.get(path)), "%s: cells needing attention iff findings (%s)" % (path, ", ".join(sorted(pressing)) or "none"))
 cells = dict(page.rows).get("fixtures/report/injected.txt", {})
 check(cells.get("purposes") == "satisfied", "injected.txt: purposes met")

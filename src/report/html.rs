@@ -67,6 +67,7 @@ impl Shown for Mark {
             Mark::Off => "off",
             Mark::NotApplicable => "na",
             Mark::Satisfied => "satisfied",
+            Mark::Advisory => "advice",
             Mark::Baselined => "baselined",
             Mark::Suppressed => "suppressed",
             Mark::Referenced => "referenced",
@@ -80,6 +81,7 @@ impl Shown for Mark {
             Mark::Off => "○",
             Mark::NotApplicable => "–",
             Mark::Satisfied => "✓",
+            Mark::Advisory => "※",
             Mark::Baselined => "≡",
             Mark::Suppressed => "⊘",
             Mark::Referenced => "↗",
@@ -245,7 +247,7 @@ pub(super) fn doc(
                 group: rule
                     .map_or(crate::rules::DEFAULT_GROUP, |r| r.group.as_str())
                     .to_string(),
-                mark: Mark::of(&q.state),
+                mark: Mark::of(&q.state, q.severity),
                 severity: q.severity,
                 reason: match &q.state {
                     ReqState::NotApplicable(why) => Some(texts.skip_reason(why)),
@@ -531,6 +533,7 @@ fn section(
         Mark::Missing,
         Mark::Flagged,
         Mark::Referenced,
+        Mark::Advisory,
         Mark::Satisfied,
         Mark::NotApplicable,
     ] {
@@ -928,6 +931,22 @@ mod tests {
         assert!(!html.contains("data-group=\"purposes\" data-status=\"satisfied\""));
         assert!(html.contains("<html lang=\"en\">"));
         assert!(html.contains("Requirement matrix"));
+    }
+
+    #[test]
+    fn an_unmet_best_practice_is_advice_not_missing() {
+        let mut advice = req("appi/security-measures-categories", ReqState::Missing);
+        advice.severity = Some(Severity::Info);
+        let html = page(Lang::En, vec![("a.txt", None, vec![advice])]);
+        assert!(
+            html.contains("data-group=\"security\" data-status=\"advice\""),
+            "{html}"
+        );
+        assert!(html.contains("※ Advice"));
+        assert!(html.contains(
+            "<li data-rule=\"appi/security-measures-categories\" data-status=\"advice\">"
+        ));
+        assert!(!html.contains("<td data-group=\"security\" data-status=\"missing\""));
     }
 
     #[test]
