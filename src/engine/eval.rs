@@ -184,10 +184,13 @@ impl<'a> Evaluator<'a> {
         self
     }
 
-    /// Whether `e` matches inside the normalised `range` (outside
-    /// navigation): what a page of a set states.
-    pub fn states(&self, e: ExprId, range: &Range<usize>) -> bool {
-        self.within(e, range, false).next().is_some()
+    /// Where `e` first matches inside the normalised `range` (outside
+    /// navigation), as a range of the decoded text: what a page of a set
+    /// states, and the evidence for it.
+    pub fn states(&self, e: ExprId, range: &Range<usize>) -> Option<Range<usize>> {
+        self.within(e, range, false)
+            .next()
+            .map(|m| self.doc.norm_to_src(m.clone()))
     }
 
     /// The rules that did not apply so far, in rule order, and how many did.

@@ -2,6 +2,7 @@
 //! as one document (rules with `scope page` on each page alone), each
 //! finding reported in the file its primary span lies in.
 
+use std::ops::Range;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -120,8 +121,11 @@ impl Engine<'_> {
             let (skipped, applied) = eval.applicability();
             let mut per: Vec<Vec<Placed>> = (0..docs.len()).map(|_| Vec::new()).collect();
             let mut resolved = Vec::new();
+            let mut stated_at = Vec::new();
             for f in findings {
-                let Some(f) = self.resolve_reference(f, &eval, &combined, &docs, &context) else {
+                let Some(f) =
+                    self.resolve_reference(f, &eval, &combined, &docs, &context, &mut stated_at)
+                else {
                     continue;
                 };
                 if self.evidence() {
@@ -146,6 +150,14 @@ impl Engine<'_> {
                     .filter(|f| f.rule == st.rule)
                     .cloned()
                     .collect();
+                for (rule, name, span) in &stated_at {
+                    if *rule == st.rule
+                        && let Some(e) = st.elements.iter_mut().find(|e| e.name == *name)
+                        && !e.found.contains(span)
+                    {
+                        e.found.push(span.clone());
+                    }
+                }
             }
             let mut page_statuses = Vec::with_capacity(docs.len());
             let mut checked = Vec::with_capacity(docs.len());
@@ -297,6 +309,7 @@ impl Engine<'_> {
         combined: &Document,
         docs: &[(usize, &Member, &Document)],
         context: &Context,
+        stated_at: &mut Vec<(String, String, Range<usize>)>,
     ) -> Option<Finding> {
         if f.kind != FindingKind::Referenced {
             return Some(f);
@@ -334,15 +347,20 @@ impl Engine<'_> {
             return Some(f);
         };
         let on_page = &combined.parts[k].norm;
-        let stated: Vec<String> = f
+        let at: Vec<(String, Range<usize>)> = f
             .missing
             .iter()
-            .filter(|name| {
-                rule.element(name)
-                    .is_some_and(|e| eval.states(e.expr, on_page))
+            .filter_map(|name| {
+                let e = rule.element(name)?;
+                Some((name.clone(), eval.states(e.expr, on_page)?))
             })
-            .cloned()
             .collect();
+        let stated: Vec<String> = at.iter().map(|(name, _)| name.clone()).collect();
+        // What the page states is evidence of the requirement, there.
+        stated_at.extend(
+            at.into_iter()
+                .map(|(name, span)| (f.rule.clone(), name, span)),
+        );
         if stated.len() == f.missing.len() {
             return None;
         }

@@ -468,3 +468,40 @@ fn every_evidence_span_of_the_seeds_is_text_its_element_matches() {
     // The seeds state many elements: the walk is not vacuous.
     assert!(walked > 100, "only {walked} evidence spans");
 }
+
+/// A reference resolved to another page of a set: what that page states is
+/// the requirement's evidence, located in that page (the joint-use
+/// controller's address and representative, only on the company profile,
+/// which the policy links to).
+#[test]
+fn a_resolved_reference_has_its_evidence_on_the_page_referred_to() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sets/resolved");
+    let out = run(
+        &dir,
+        &[
+            "check",
+            "--evidence",
+            "--format",
+            "json",
+            "--fail-level",
+            "never",
+            ".",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let r = req(&v, "policy.md", "appi/joint-use");
+    assert_eq!(r["state"], "satisfied", "{r}");
+    let company = std::fs::read(dir.join("company.md")).unwrap();
+    let address = &element(r, "controller-address")["found"][0];
+    assert_eq!(address["path"], "company.md");
+    assert_eq!(bytes_at(&company, address), "〒100-0005".as_bytes());
+    let representative = &element(r, "controller-representative")["found"][0];
+    assert_eq!(representative["path"], "company.md");
+    assert!(
+        std::str::from_utf8(bytes_at(&company, representative))
+            .unwrap()
+            .contains("代表取締役"),
+        "{representative}"
+    );
+}
