@@ -325,7 +325,8 @@ pub enum Anchor {
     Trigger,
     Heading,
     Scope,
-    Nearest(String),
+    /// The element's name, with its span.
+    Nearest(Spanned<String>),
     /// `anchor at EXPR`: the first match of EXPR in the part checked.
     At(Expr),
 }

@@ -37,10 +37,22 @@ pub struct Loader {
     project: Option<PathBuf>,
     /// Canonical paths already loaded.
     seen: HashSet<PathBuf>,
-    errors: Vec<LocatedRuleError>,
+    /// Every error so far, with the index of the file it is in.
+    errors: Vec<(usize, LocatedRuleError)>,
     /// Imports of each file, as file indexes.
     imports: Vec<Vec<usize>>,
+    /// Imports of each file: the span of the import's path, and the file
+    /// it loaded.
+    import_at: Vec<Vec<(Span, usize)>>,
 }
+
+/// Editor buffers that stand in for files on disk (see
+/// [`Loader::add_buffer`]): the text of the file at a path, if open.
+pub(super) type Overlay<'o> = Option<&'o dyn Fn(&Path) -> Option<String>>;
+
+/// What was loaded: each file with its syntax tree, and each file's
+/// imports as file indexes.
+pub(super) type Loaded<'l> = (&'l [(Arc<SourceFile>, ast::File)], &'l [Vec<usize>]);
 
 /// Whether `path` (canonical) lies in one of `reach`.
 fn within(reach: &[PathBuf], path: &Path) -> bool {
@@ -136,13 +148,76 @@ impl Loader {
             return Some(i);
         }
         let (_, text) = super::builtin::FILES.iter().find(|(n, _)| *n == rel)?;
-        Some(self.add_source(&name, None, text.to_string()))
+        Some(self.add_source_in(&name, None, text.to_string(), Vec::new(), None))
     }
 
     /// Add rule text that does not live on disk (the built-in pack, tests):
     /// it imports nothing from disk and reads no test file.
     pub fn add_source(&mut self, name: &str, path: Option<PathBuf>, text: String) -> usize {
-        self.add_source_in(name, path, text, Vec::new())
+        self.add_source_in(name, path, text, Vec::new(), None)
+    }
+
+    /// Add the rule file at `path` with the text `text` (an editor's
+    /// buffer, saved or not), as [`Loader::add_path`] adds one file: its
+    /// imports resolve beside it, within its pack's folder (and the
+    /// project), the same way; a file `overlay` has the text of is read
+    /// from there instead of from disk, under the same checks (it must
+    /// still be a regular file on disk, under the size cap). Returns the
+    /// file's index, which [`Loader::loaded`] and the errors refer to.
+    pub(super) fn add_buffer(
+        &mut self,
+        path: &Path,
+        text: String,
+        overlay: &dyn Fn(&Path) -> Option<String>,
+    ) -> usize {
+        // An unsaved new file has no canonical path; its folder may.
+        let canon = path.canonicalize().ok().or_else(|| {
+            let dir = path.parent()?;
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            Some(dir.canonicalize().ok()?.join(path.file_name()?))
+        });
+        let mut reach: Vec<PathBuf> = canon
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .into_iter()
+            .collect();
+        reach.extend(self.project.clone());
+        if let Some(c) = &canon {
+            self.seen.insert(c.clone());
+        }
+        self.add_source_in(
+            &path.display().to_string(),
+            canon,
+            text,
+            reach,
+            Some(overlay),
+        )
+    }
+
+    /// Record that the import at `span` in file `from` loaded file `to`.
+    fn link(&mut self, from: usize, span: &Span, to: usize) {
+        if let Some(v) = self.imports.get_mut(from) {
+            v.push(to);
+        }
+        if let Some(v) = self.import_at.get_mut(from) {
+            v.push((span.clone(), to));
+        }
+    }
+
+    /// The imports of file `fi` that loaded a file: the span of each
+    /// import's path in `fi`, and the index of the file it loaded.
+    pub(super) fn imports_of(&self, fi: usize) -> &[(Span, usize)] {
+        self.import_at.get(fi).map_or(&[], Vec::as_slice)
+    }
+
+    /// The files loaded so far and their imports.
+    pub(super) fn loaded(&self) -> Loaded<'_> {
+        (&self.files, &self.imports)
     }
 
     fn add_source_in(
@@ -151,6 +226,7 @@ impl Loader {
         path: Option<PathBuf>,
         text: String,
         reach: Vec<PathBuf>,
+        overlay: Overlay<'_>,
     ) -> usize {
         let text = Arc::new(text);
         let (file, errors) = parser::parse(&text);
@@ -159,14 +235,15 @@ impl Loader {
             path,
             text: text.clone(),
         });
-        for e in errors {
-            self.errors.push(e.located(name, text.clone()));
-        }
         let idx = self.files.len();
+        for e in errors {
+            self.errors.push((idx, e.located(name, text.clone())));
+        }
         self.files.push((src, file));
         self.reach.push(reach);
         self.imports.push(Vec::new());
-        self.follow_imports(idx);
+        self.import_at.push(Vec::new());
+        self.follow_imports(idx, overlay);
         idx
     }
 
@@ -194,14 +271,19 @@ impl Loader {
                 .collect();
             entries.sort();
             for p in entries {
-                self.add_file(&p, &reach)?;
+                self.add_file(&p, &reach, None)?;
             }
             return Ok(());
         }
-        self.add_file(path, &reach).map(|_| ())
+        self.add_file(path, &reach, None).map(|_| ())
     }
 
-    fn add_file(&mut self, path: &Path, reach: &[PathBuf]) -> Result<Option<usize>, String> {
+    fn add_file(
+        &mut self,
+        path: &Path,
+        reach: &[PathBuf],
+        overlay: Overlay<'_>,
+    ) -> Result<Option<usize>, String> {
         if path.extension().is_none_or(|e| e != RULE_EXT) {
             return Err(format!(
                 "{}: not a rule file (a rule file's name ends in .{RULE_EXT})",
@@ -221,24 +303,37 @@ impl Loader {
         if !self.seen.insert(canon.clone()) {
             return Ok(None);
         }
-        // A regular file of bounded size: never a device, a FIFO or /proc.
-        let bytes = crate::source::read_file(path, MAX_RULE_FILE).map_err(|e| e.to_string())?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "{}: rule files must be UTF-8 (invalid byte at offset {})",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            )
-        })?;
+        let buffer = overlay.and_then(|o| o(&canon).or_else(|| o(path)));
+        let text = match buffer {
+            Some(text) => {
+                // An editor's buffer stands in for the file's text only:
+                // the file must still be a regular file of bounded size.
+                read_checks(&canon, text.len() as u64).map_err(|e| e.to_string())?;
+                text
+            }
+            None => {
+                // A regular file of bounded size: never a device, a FIFO or /proc.
+                let bytes =
+                    crate::source::read_file(path, MAX_RULE_FILE).map_err(|e| e.to_string())?;
+                String::from_utf8(bytes).map_err(|e| {
+                    format!(
+                        "{}: rule files must be UTF-8 (invalid byte at offset {})",
+                        path.display(),
+                        e.utf8_error().valid_up_to()
+                    )
+                })?
+            }
+        };
         Ok(Some(self.add_source_in(
             &path.display().to_string(),
             Some(canon),
             text,
             reach.to_vec(),
+            overlay,
         )))
     }
 
-    fn follow_imports(&mut self, idx: usize) {
+    fn follow_imports(&mut self, idx: usize, overlay: Overlay<'_>) {
         let imports: Vec<Spanned<String>> = self.files[idx]
             .1
             .items
@@ -258,7 +353,7 @@ impl Loader {
                     .join(&imp.node);
                 let target = normalise_rel(&target);
                 match self.add_virtual(&target) {
-                    Some(j) => self.imports[idx].push(j),
+                    Some(j) => self.link(idx, &imp.span, j),
                     None => {
                         let e = RuleError::new(
                             RuleErrorKind::Import,
@@ -267,7 +362,8 @@ impl Loader {
                             "imported here",
                         )
                         .with_help(format!("no built-in rule file `{target}`"));
-                        self.errors.push(e.located(&src.name, src.text.clone()));
+                        self.errors
+                            .push((idx, e.located(&src.name, src.text.clone())));
                     }
                 }
                 continue;
@@ -284,7 +380,8 @@ impl Loader {
                     "cannot import from a rule source that is not a file",
                     "imported here",
                 );
-                self.errors.push(e.located(&src.name, src.text.clone()));
+                self.errors
+                    .push((idx, e.located(&src.name, src.text.clone())));
                 continue;
             };
             let target = base.join(&imp.node);
@@ -302,11 +399,12 @@ impl Loader {
                 .with_help(
                     "a rule file imports only .rules files inside its pack's folder (or the project)",
                 );
-                self.errors.push(e.located(&src.name, src.text.clone()));
+                self.errors
+                    .push((idx, e.located(&src.name, src.text.clone())));
                 continue;
             }
-            match self.add_file(&target, &reach) {
-                Ok(Some(j)) => self.imports[idx].push(j),
+            match self.add_file(&target, &reach, overlay) {
+                Ok(Some(j)) => self.link(idx, &imp.span, j),
                 Ok(None) => {
                     if let Ok(c) = target.canonicalize()
                         && let Some(j) = self
@@ -314,7 +412,7 @@ impl Loader {
                             .iter()
                             .position(|(f, _)| f.path.as_deref() == Some(c.as_path()))
                     {
-                        self.imports[idx].push(j);
+                        self.link(idx, &imp.span, j);
                     }
                 }
                 Err(msg) => {
@@ -325,7 +423,8 @@ impl Loader {
                         "imported here",
                     )
                     .with_help(msg);
-                    self.errors.push(e.located(&src.name, src.text.clone()));
+                    self.errors
+                        .push((idx, e.located(&src.name, src.text.clone())));
                 }
             }
         }
@@ -333,6 +432,12 @@ impl Loader {
 
     /// Compile everything loaded. All errors of all files come back at once.
     pub fn compile(self) -> Result<RuleSet, Vec<LocatedRuleError>> {
+        self.compile_indexed()
+            .map_err(|errors| errors.into_iter().map(|(_, e)| e).collect())
+    }
+
+    /// [`Loader::compile`], each error with the index of its file.
+    pub(super) fn compile_indexed(self) -> Result<RuleSet, Vec<(usize, LocatedRuleError)>> {
         let Loader {
             files,
             mut errors,
@@ -404,12 +509,13 @@ impl Loader {
         } = c;
         for (fi, e) in compile_errors {
             let src = &files[fi].0;
-            errors.push(e.located(&src.name, src.text.clone()));
+            errors.push((fi, e.located(&src.name, src.text.clone())));
         }
         if let Err(e) = patterns.build_for(exprs.iter().flatten().copied()) {
             // Only reachable through limits on the combined set.
             if let Some((src, _)) = files.first() {
-                errors.push(
+                errors.push((
+                    0,
                     RuleError::new(
                         RuleErrorKind::InvalidRegex,
                         0..0,
@@ -417,7 +523,7 @@ impl Loader {
                         "",
                     )
                     .located(&src.name, src.text.clone()),
-                );
+                ));
             }
         }
         if !errors.is_empty() {
@@ -432,6 +538,32 @@ impl Loader {
             rules,
         })
     }
+}
+
+/// The checks [`crate::source::read_file`] makes before reading, for a
+/// file whose text comes from elsewhere (an editor's buffer) and is `len`
+/// bytes long.
+fn read_checks(path: &Path, len: u64) -> Result<(), crate::source::ReadError> {
+    use crate::source::ReadError;
+    let owned = || path.to_path_buf();
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io {
+        path: owned(),
+        source: e,
+    })?;
+    if meta.is_dir() {
+        return Err(ReadError::IsDirectory { path: owned() });
+    }
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile { path: owned() });
+    }
+    if len > MAX_RULE_FILE {
+        return Err(ReadError::TooLarge {
+            path: owned(),
+            size: len,
+            limit: MAX_RULE_FILE,
+        });
+    }
+    Ok(())
 }
 
 /// `a/./b/../c` → `a/c`, with `/` separators.
@@ -464,6 +596,32 @@ fn default_pack_name(src: &SourceFile) -> String {
         .and_then(Path::file_name)
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "local".into())
+}
+
+/// The definition of term `name` visible from file `fi`: its own terms
+/// first, then those of its imports (depth first). The compiler and the
+/// editor's go-to-definition share it, so both find the same one.
+pub(super) fn find_term<'f>(
+    (files, imports): Loaded<'f>,
+    fi: usize,
+    name: &str,
+) -> Option<(usize, &'f ast::TermDef)> {
+    let mut stack = vec![fi];
+    let mut visited = HashSet::new();
+    while let Some(f) = stack.pop() {
+        if !visited.insert(f) {
+            continue;
+        }
+        for item in &files.get(f)?.1.items {
+            if let ast::Item::Term(t) = item
+                && t.name.node == name
+            {
+                return Some((f, t));
+            }
+        }
+        stack.extend(imports.get(f).into_iter().flatten().rev());
+    }
+    None
 }
 
 struct Compiler<'a> {
@@ -513,22 +671,7 @@ impl<'a> Compiler<'a> {
     /// The definition of term `name` visible from file `fi`: its own terms
     /// first, then those of its imports (depth first).
     fn find_term(&self, fi: usize, name: &str) -> Option<(usize, &'a ast::TermDef)> {
-        let mut stack = vec![fi];
-        let mut visited = HashSet::new();
-        while let Some(f) = stack.pop() {
-            if !visited.insert(f) {
-                continue;
-            }
-            for item in &self.files[f].1.items {
-                if let ast::Item::Term(t) = item
-                    && t.name.node == name
-                {
-                    return Some((f, t));
-                }
-            }
-            stack.extend(self.imports[f].iter().rev());
-        }
-        None
+        find_term((self.files, self.imports), fi, name)
     }
 
     fn visible_terms(&self, fi: usize) -> Vec<String> {
@@ -1202,9 +1345,10 @@ impl<'a> Compiler<'a> {
             match s {
                 ast::Stmt::Anchor(a) => {
                     if let ast::Anchor::Nearest(name) = &a.node
-                        && !elements.contains_key(name)
+                        && !elements.contains_key(&name.node)
                     {
-                        let sp = Spanned::new(name.clone(), a.span.clone());
+                        // At the whole statement, as before the name had a span.
+                        let sp = Spanned::new(name.node.clone(), a.span.clone());
                         self.errors.push((fi, unknown_element(&sp, elements)));
                     }
                 }
@@ -1394,7 +1538,7 @@ impl<'a> Compiler<'a> {
                         ast::Anchor::Trigger => Some(Anchor::Trigger),
                         ast::Anchor::Heading => Some(Anchor::Heading),
                         ast::Anchor::Scope => Some(Anchor::Scope),
-                        ast::Anchor::Nearest(n) => Some(Anchor::Nearest(n.clone())),
+                        ast::Anchor::Nearest(n) => Some(Anchor::Nearest(n.node.clone())),
                         ast::Anchor::At(e) => self.expr(fi, e).map(Anchor::At),
                     }
                 }

@@ -6,6 +6,7 @@ mod builtin;
 mod compile;
 mod diagnostic;
 pub mod model;
+pub mod navigate;
 pub mod parser;
 
 pub use compile::{Loader, MAX_RULE_FILE};

@@ -36,6 +36,7 @@ mod pack_style;
 mod read_only;
 mod rule_errors;
 mod rules_dsl;
+mod rules_nav;
 mod run;
 mod sets;
 mod test_fixtures;

@@ -730,7 +730,7 @@ rule demo/joint-use {
             })
         ));
         assert!(
-            matches!(&rule.body[6], Stmt::Anchor(Spanned { node: Anchor::Nearest(n), .. }) if n == "items")
+            matches!(&rule.body[6], Stmt::Anchor(Spanned { node: Anchor::Nearest(n), .. }) if n.node == "items")
         );
     }
 

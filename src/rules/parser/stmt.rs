@@ -629,7 +629,8 @@ impl<'a> Reader<'a> {
                     "expected an element name after `nearest`",
                     HELP,
                 )?;
-                (j, Anchor::Nearest(n.node), n.span.end)
+                let end = n.span.end;
+                (j, Anchor::Nearest(n), end)
             }
             "at" => {
                 let (j, e) = self.expr_after(rest, "`anchor at`")?;
