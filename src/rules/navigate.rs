@@ -36,10 +36,10 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use super::Loader;
 use super::ast::{self, Expr, Item, Span, Spanned, Stmt};
 use super::compile::find_term;
 use super::model::Severity;
+use super::{Loader, MAX_RULE_FILE};
 
 /// One error in a rule file, for an editor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +60,12 @@ pub struct Target {
     pub span: Range<usize>,
 }
 
+/// Whether a buffer is too large to be a rule file: `check` refuses such a
+/// file, and an editor gets one diagnostic instead of a long parse.
+fn too_large(text: &str) -> bool {
+    text.len() as u64 > MAX_RULE_FILE
+}
+
 /// Load the buffer and what it imports; the buffer is file 0.
 fn load(path: &Path, text: &str, overlay: &dyn Fn(&Path) -> Option<String>) -> (Loader, usize) {
     // The project is the current directory, as for `check --rules`.
@@ -78,6 +84,17 @@ pub fn diagnostics(
     text: &str,
     overlay: &dyn Fn(&Path) -> Option<String>,
 ) -> Vec<RuleDiagnostic> {
+    if too_large(text) {
+        return vec![RuleDiagnostic {
+            span: 0..0,
+            message: format!(
+                "rule file is {} bytes, over the limit of {MAX_RULE_FILE} bytes",
+                text.len()
+            ),
+            help: Some("split it into files that import each other".into()),
+            severity: Severity::Error,
+        }];
+    }
     let (loader, main) = load(path, text, overlay);
     let (files, imports) = loader.loaded();
     let sources: Vec<_> = files.iter().map(|(f, _)| f.clone()).collect();
@@ -139,6 +156,9 @@ pub fn hover(
     offset: usize,
     overlay: &dyn Fn(&Path) -> Option<String>,
 ) -> Option<(Range<usize>, String)> {
+    if too_large(text) {
+        return None;
+    }
     let (loader, main) = load(path, text, overlay);
     let loaded = loader.loaded();
     let file = &loaded.0.get(main)?.1;
@@ -229,6 +249,9 @@ pub fn definition(
     offset: usize,
     overlay: &dyn Fn(&Path) -> Option<String>,
 ) -> Option<Target> {
+    if too_large(text) {
+        return None;
+    }
     let (loader, main) = load(path, text, overlay);
     let loaded = loader.loaded();
     let file = &loaded.0.get(main)?.1;
@@ -502,4 +525,44 @@ fn clamp(text: &str, span: &Span) -> Range<usize> {
         end += 1;
     }
     start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_above_stop_at_the_first_other_line() {
+        let text = "# not this\n\n# 一行目\n  #二行目\nterm a = \"x\"\n";
+        let at = text.find("term").unwrap();
+        assert_eq!(comments_above(text, at), vec!["一行目", "二行目"]);
+        // A definition after other code on its line has none.
+        let text = "# c\nrule x { } term a = \"x\"";
+        assert!(comments_above(text, text.find("term").unwrap()).is_empty());
+    }
+
+    #[test]
+    fn fences_outgrow_backticks_inside() {
+        assert_eq!(fenced("a"), "```\na\n```");
+        assert_eq!(fenced("x ```` y"), "`````\nx ```` y\n`````");
+    }
+
+    #[test]
+    fn clamp_keeps_spans_in_the_text_on_boundaries() {
+        let text = "窓口";
+        assert_eq!(clamp(text, &(1..2)), 0..3);
+        assert_eq!(clamp(text, &(4..100)), 3..6);
+        assert_eq!(clamp(text, &(100..200)), 6..6);
+        assert_eq!(line_col("あ\nいう", 7), (2, 2));
+        assert_eq!(line_col("あ", 2), (1, 1));
+    }
+
+    #[test]
+    fn a_buffer_over_the_size_cap_gets_one_diagnostic() {
+        let text = "#".repeat(MAX_RULE_FILE as usize + 1);
+        let d = diagnostics(Path::new("x.rules"), &text, &|_| None);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("over the limit"), "{}", d[0].message);
+        assert_eq!(hover(Path::new("x.rules"), &text, 3, &|_| None), None);
+    }
 }
