@@ -536,7 +536,11 @@ impl Server<'_> {
                     let Ok(msg) = msg else { return Ok(()) };
                     match msg {
                         Message::Request(req) => {
-                            if self.conn.handle_shutdown(&req).map_err(|e| e.to_string())? {
+                            if req.method == "shutdown" {
+                                self.send(Response::new_ok(req.id, ()))?;
+                                // Then `exit`; a client that closes the
+                                // stream instead has ended as well.
+                                let _ = self.conn.receiver.recv_timeout(Duration::from_secs(30));
                                 return Ok(());
                             }
                             self.request(req)?;
