@@ -25,11 +25,18 @@ RULES
 printf 'builtin = false\npacks = ["demo.rules"]\n' > "$work/policylint.toml"
 printf '# 𠮷田のポリシー\n\n𠮷田は情報を扱います。\n' > "$work/policy.md"
 printf 'rule x/y {\n  title "t"\n  severity oops\n}\n' > "$work/broken.rules"
+# The README's Neovim snippet, as written, with this build on PATH.
+awk '/<!-- lsp:neovim -->/ {on = 1; next} on && /^```lua/ {next} on && /^```/ {exit} on {print}' \
+  "$repo/README.md" > "$work/snippet.lua"
+grep -q 'policylint' "$work/snippet.lua" || { echo "test_lsp.sh: no Neovim snippet in README.md" >&2; exit 1; }
+mkdir -p "$work/bin"
+ln -s "$bin" "$work/bin/policylint"
+export PATH="$work/bin:$PATH"
 # Neovim's own files (shada, logs) stay in the scratch folder.
 export HOME="$work/home" XDG_STATE_HOME="$work/state" XDG_DATA_HOME="$work/data"
 mkdir -p "$HOME"
 code=0
-(cd "$work" && POLICYLINT="$bin" PROJECT="$work" timeout 120 \
+(cd "$work" && SNIPPET="$work/snippet.lua" PROJECT="$work" timeout 120 \
   nvim --headless -u NONE -i NONE -c "luafile $repo/scripts/lsp/nvim_test.lua") \
   > "$work/out" 2>&1 || code=$?
 cat "$work/out"

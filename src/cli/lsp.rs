@@ -540,7 +540,15 @@ impl Server<'_> {
                                 self.send(Response::new_ok(req.id, ()))?;
                                 // Then `exit`; a client that closes the
                                 // stream instead has ended as well.
-                                let _ = self.conn.receiver.recv_timeout(Duration::from_secs(30));
+                                // Anything else before it is read and let go,
+                                // so that the reader thread is never left
+                                // holding a message no one takes.
+                                let until = Instant::now() + Duration::from_secs(30);
+                                while let Ok(m) = self.conn.receiver.recv_deadline(until) {
+                                    if matches!(&m, Message::Notification(n) if n.method == "exit") {
+                                        break;
+                                    }
+                                }
                                 return Ok(());
                             }
                             self.request(req)?;
