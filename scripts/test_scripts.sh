@@ -34,6 +34,8 @@ check() {
 }
 
 check scripts/quickstart.py
+check scripts/test_lsp.sh
+check scripts/test_lsp.sh /no/such/policylint
 check scripts/quickstart.py nosuch
 check scripts/validate_sarif.py
 check scripts/docs_examples.py

@@ -214,6 +214,19 @@ pub(crate) struct ConfigError {
     source: Option<CharSource>,
 }
 
+impl ConfigError {
+    /// An error about the configuration as a whole, at no place in it.
+    pub(crate) fn unlocated(message: String) -> ConfigError {
+        ConfigError {
+            message,
+            label: String::new(),
+            help: None,
+            span: None,
+            source: None,
+        }
+    }
+}
+
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)

@@ -7,6 +7,8 @@ mod config;
 mod diff;
 mod help;
 mod init;
+mod lsp;
+mod lsp_rules;
 mod outline;
 mod paths;
 mod ruleargs;
@@ -51,6 +53,9 @@ enum Command {
     Explain(rules_cmd::ExplainArgs),
     /// Run the examples written in rule files (`test pass` / `test fail`).
     Test(test_cmd::TestArgs),
+    /// Run the language server (LSP over standard input and output): findings
+    /// as you type in editors (docs/lsp.md).
+    Lsp(lsp::LspArgs),
     /// Write a commented policylint.toml (and, on request, pre-commit and
     /// GitHub workflow files).
     Init(init::InitArgs),
@@ -82,6 +87,7 @@ pub(crate) fn run() -> Result<Outcome, Error> {
         Command::Explain(args) => rules_cmd::explain(&args),
         Command::Test(args) => test_cmd::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
         Command::Help(args) => help::run(&args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -315,9 +315,42 @@ pub(crate) fn suppress(directives: &mut [Directive], rule: &str, line: usize) ->
     Some(d.reason.clone().unwrap_or_default())
 }
 
+/// The line (with its line break) that writes a directive of `kind` for
+/// `rule` with `reason`, in `format`'s comment syntax: an HTML comment in
+/// Markdown and HTML, a line of its own after `#` in plain text (where an
+/// HTML comment would be policy text to a reader). Editors offer it as a fix.
+pub fn comment_line(format: Format, kind: DirectiveKind, rule: &str, reason: &str) -> String {
+    let word = match kind {
+        DirectiveKind::DisableNextLine => "disable-next-line",
+        DirectiveKind::Disable => "disable",
+        DirectiveKind::Enable => "enable",
+        DirectiveKind::DisableFile => "disable-file",
+    };
+    let body = format!("{PREFIX}{word} {rule} -- {reason}");
+    match format {
+        Format::Text => format!("# {body}\n"),
+        Format::Markdown | Format::Html => format!("<!-- {body} -->\n"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_written_comment_is_read_back_as_the_directive() {
+        for format in [Format::Text, Format::Markdown, Format::Html] {
+            for kind in [DirectiveKind::DisableNextLine, DirectiveKind::DisableFile] {
+                let line = comment_line(format, kind, "appi/x", "理由");
+                let text = format!("{line}本文\n");
+                let d = parse(&text, format);
+                assert_eq!(d.len(), 1, "{format:?} {kind:?}: {line}");
+                assert_eq!(d[0].kind, kind);
+                assert_eq!(d[0].rules, ["appi/x"]);
+                assert_eq!(d[0].reason.as_deref(), Some("理由"));
+            }
+        }
+    }
 
     #[test]
     fn forms_and_reasons() {

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use crate::source::{self, DecodeError, Decoded, FileOffsets, ReadError};
 use crate::text::{LineIndex, MappedText, Position};
 pub use context::{Context, Facet};
-pub use directives::{Directive, DirectiveKind};
+pub use directives::{Directive, DirectiveKind, comment_line};
 pub use format::Format;
 pub use set::PartRange;
 pub use structure::{Node, NodeId, NodeKind};

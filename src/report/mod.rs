@@ -14,6 +14,7 @@ pub mod human;
 pub mod i18n;
 pub mod input;
 mod json;
+pub mod lsp;
 mod markdown;
 pub mod outline;
 mod sarif;

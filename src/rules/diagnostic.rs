@@ -112,6 +112,13 @@ pub struct LocatedRuleError {
     pub error: RuleError,
 }
 
+impl LocatedRuleError {
+    /// The name of the rule file the error is in, as it was added.
+    pub fn file(&self) -> &str {
+        self.source.name()
+    }
+}
+
 impl std::fmt::Display for LocatedRuleError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.error.message)

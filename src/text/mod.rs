@@ -6,6 +6,7 @@
 //! shown, and the nearest known word to a mistyped one.
 
 pub mod escape;
+pub mod lsp;
 pub mod position;
 pub mod snippet;
 pub mod span;

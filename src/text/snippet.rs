@@ -373,6 +373,11 @@ pub struct CharSource {
 }
 
 impl CharSource {
+    /// The source's name, as shown.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     pub fn new(name: impl Into<String>, text: std::sync::Arc<String>) -> Self {
         // Shown on a terminal: the same bytes, with no control character.
         let text = match blank_controls(&text) {

@@ -25,6 +25,7 @@ mod fuzz_props;
 mod hostile;
 mod html;
 mod layering;
+mod lsp;
 mod normalize_props;
 mod outline;
 mod outputs;
