@@ -100,6 +100,8 @@ struct Job {
     text: Arc<String>,
     checker: Arc<Checker>,
     encoding: PositionEncoding,
+    /// The open rule buffers, for a rule file's imports.
+    open: lsp_rules::Overlay,
 }
 
 struct Done {
@@ -344,12 +346,12 @@ fn check(job: &Job) -> (Vec<Diagnostic>, Option<FileResult>) {
             )
         }
         Kind::Rules => {
-            let diagnostics = lsp_rules::diagnostics(&job.path, &job.text)
+            let diagnostics = lsp_rules::diagnostics(&job.path, &job.text, &job.open)
                 .into_iter()
                 .map(|d| Diagnostic {
                     range: report::range(&text, d.span.start, d.span.end),
                     severity: Some(DiagnosticSeverity::ERROR),
-                    code: Some(NumberOrString::String(d.code)),
+                    code: Some(NumberOrString::String(d.code.to_string())),
                     source: Some(report::SOURCE.into()),
                     message: match d.help {
                         Some(h) => format!("{}\n{h}", d.message),
@@ -428,6 +430,16 @@ impl Server<'_> {
     }
 
     /// The open buffer of `path`, if the editor holds it.
+    /// The open rule buffers (imports read them before the disk).
+    fn open_rules(&self) -> lsp_rules::Overlay {
+        lsp_rules::Overlay::new(
+            self.docs
+                .values()
+                .filter(|d| d.path.extension().is_some_and(|e| e == "rules"))
+                .map(|d| (d.path.clone(), d.text.clone())),
+        )
+    }
+
     fn overlay(&self, path: &Path) -> Option<Arc<String>> {
         self.docs
             .values()
@@ -596,6 +608,7 @@ impl Server<'_> {
                 text: doc.text.clone(),
                 checker: self.checker.clone(),
                 encoding: self.encoding,
+                open: self.open_rules(),
             });
         }
     }
@@ -736,7 +749,7 @@ impl Server<'_> {
         };
         let text = LspText::new(&doc.text, self.encoding);
         let found = match kind_of(&doc.path, &self.checker) {
-            Kind::Rules => lsp_rules::hover(&doc.path, &doc.text, offset),
+            Kind::Rules => lsp_rules::hover(&doc.path, &doc.text, offset, &self.open_rules()),
             Kind::Policy => self.current(doc).and_then(|r| {
                 let d = r.diagnostics.iter().filter(|d| d.active()).find(|d| {
                     d.start.offset <= offset && offset <= d.end.offset.max(d.start.offset)
@@ -769,7 +782,8 @@ impl Server<'_> {
         if kind_of(&doc.path, &self.checker) != Kind::Rules {
             return Value::Null;
         }
-        let Some(target) = lsp_rules::definition(&doc.path, &doc.text, offset) else {
+        let Some(target) = lsp_rules::definition(&doc.path, &doc.text, offset, &self.open_rules())
+        else {
             return Value::Null;
         };
         let Some(uri) = uri_of(&target.path) else {

@@ -247,20 +247,6 @@ impl Loader {
         idx
     }
 
-    /// Add the text of the rule file at `path` as an editor holds it (it may
-    /// differ from the disk, or not be saved yet): a pack of its own
-    /// folder, whose imports are read from disk beside it as
-    /// [`Loader::add_path`] reads them. Returns the file's name in errors.
-    pub fn add_text_at(&mut self, path: &Path, text: String) -> String {
-        let canon = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        let mut reach: Vec<PathBuf> = canon.parent().map(Path::to_path_buf).into_iter().collect();
-        reach.extend(self.project.clone());
-        self.seen.insert(canon.clone());
-        let name = path.display().to_string();
-        self.add_source_in(&name, Some(canon), text, reach);
-        name
-    }
-
     /// Add a rule file, or every `*.rules` file below a directory: a pack,
     /// whose files reach only its folder (and the project).
     pub fn add_path(&mut self, path: &Path) -> Result<(), String> {

@@ -36,6 +36,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use super::RuleErrorKind;
 use super::ast::{self, Expr, Item, Span, Spanned, Stmt};
 use super::compile::find_term;
 use super::model::Severity;
@@ -50,6 +51,9 @@ pub struct RuleDiagnostic {
     pub help: Option<String>,
     /// Always [`Severity::Error`]: a rule file with an error does not load.
     pub severity: Severity,
+    /// The error's code, as `check --rules` reports it
+    /// (`policylint::rules::syntax`…).
+    pub code: &'static str,
 }
 
 /// A place in a file: where a definition is.
@@ -93,6 +97,7 @@ pub fn diagnostics(
             ),
             help: Some("split it into files that import each other".into()),
             severity: Severity::Error,
+            code: RuleErrorKind::Import.code(),
         }];
     }
     let (loader, main) = load(path, text, overlay);
@@ -124,6 +129,7 @@ pub fn diagnostics(
                 message: e.message,
                 help: e.help,
                 severity: Severity::Error,
+                code: e.kind.code(),
             });
             continue;
         }
@@ -141,6 +147,7 @@ pub fn diagnostics(
             message,
             help: e.help,
             severity: Severity::Error,
+            code: e.kind.code(),
         });
     }
     out.sort_by_key(|d| (d.span.start, d.span.end));
