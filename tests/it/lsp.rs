@@ -48,6 +48,13 @@ fn uri(p: &Path) -> String {
 
 impl Client {
     fn start(dir: &Path, encodings: &[&str]) -> (Client, Value) {
+        Client::start_with(
+            dir,
+            json!({ "general": { "positionEncodings": encodings } }),
+        )
+    }
+
+    fn start_with(dir: &Path, capabilities: Value) -> (Client, Value) {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("policylint"))
             .arg("lsp")
             .current_dir(dir)
@@ -97,7 +104,7 @@ impl Client {
             json!({
                 "processId": null,
                 "rootUri": uri(dir),
-                "capabilities": { "general": { "positionEncodings": encodings } },
+                "capabilities": capabilities,
             }),
         );
         c.notify("initialized", json!({}));
@@ -463,5 +470,48 @@ fn an_undecodable_or_odd_document_gets_one_diagnostic_and_the_server_lives() {
         }
     };
     assert!(answer.get("error").is_some(), "{answer}");
+    assert!(c.finish().success());
+}
+
+/// A client that takes snippet edits gets the missing clause's example as
+/// a placeholder to type over, inserted after the finding's line; the
+/// text already there is never rewritten.
+#[test]
+fn the_clause_skeleton_is_a_snippet_when_the_client_takes_snippets() {
+    let (_d, root) = project();
+    let (mut c, _) = Client::start_with(
+        &root,
+        json!({ "workspace": { "workspaceEdit": { "snippetEditSupport": true } } }),
+    );
+    let doc = uri(&root.join("policy.md"));
+    let text = "# 個人情報の取扱い\n\n当社は個人情報を適切に扱います。\n";
+    c.open(&doc, "markdown", text);
+    let diags = c.diagnostics(&doc, Some(1));
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "demo/contact")
+        .unwrap_or_else(|| panic!("{diags:?}"))
+        .clone();
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": doc}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    let insert = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["edit"]["documentChanges"].is_array())
+        .unwrap_or_else(|| panic!("{actions}"));
+    let change = &insert["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"]["version"], 1);
+    let edit = &change["edits"][0];
+    assert_eq!(edit["snippet"]["kind"], "snippet");
+    assert_eq!(
+        edit["snippet"]["value"],
+        "\n\n${1:お問い合わせ窓口 privacy@example.jp}$0"
+    );
+    // An insertion (empty range) at the end of the finding's line.
+    assert_eq!(edit["range"]["start"], edit["range"]["end"]);
+    assert_eq!(edit["range"]["start"]["line"], d["range"]["start"]["line"]);
     assert!(c.finish().success());
 }
