@@ -23,7 +23,7 @@ use crate::{Error, Outcome};
 use policylint::engine::baseline::{Baseline, Entry};
 use policylint::engine::{Checked, Engine, Printer, Totals, entry, valid_file_timeout};
 use policylint::report::{Format, Printed, Report, ReportWriter, human};
-use policylint::rules::{Lang, Loader, Severity};
+use policylint::rules::{Lang, Loader, RuleSet, Severity};
 use policylint::source::read_stream;
 use policylint::source::walk::{Excluded, Filter, WalkItem};
 use policylint::text::escape_controls;
@@ -261,30 +261,24 @@ pub(crate) fn load_config(given: Option<&Path>) -> Result<Config, Error> {
     }
 }
 
-pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
-    let started = Instant::now();
-    // The configuration's errors are reported once the rules are loaded,
-    // with its unknown rule ids: all in one run, in the order of the file.
-    let (mut config, mut config_errs) = find_config(args.config.as_deref());
-    let settings = &mut config.settings;
-    if let Some(m) = args.max_file_size {
-        settings.max_file_size = m;
-    }
-    if let Some(m) = args.max_diagnostics {
-        settings.max_diagnostics = m.max(1);
-    }
-    if let Some(t) = args.file_timeout {
-        settings.file_timeout = t;
-    }
-    paths::apply_args(settings, args.no_exclude);
+/// The rules a configuration names (the built-in packs unless turned off,
+/// its packs, then `extra`), compiled; the configuration's own errors
+/// (`config_errs`, and rule ids no loaded rule has) reported with them, all
+/// at once. What `check` and `diff` load alike.
+pub(crate) fn load_rules(
+    config: &Config,
+    mut config_errs: Vec<ConfigError>,
+    no_builtin: bool,
+    extra: &[PathBuf],
+) -> Result<RuleSet, Error> {
     let usage =
         |errs: &[ConfigError], more: String| Error::Usage(format!("{}{more}", config_errors(errs)));
     // Packs reach their own folder and the project (the working directory).
     let mut loader = Loader::new().with_project(Path::new("."));
-    if config.builtin && !args.no_builtin {
+    if config.builtin && !no_builtin {
         loader.add_builtin();
     }
-    for p in config.packs.iter().chain(&args.rules) {
+    for p in config.packs.iter().chain(extra) {
         loader
             .add_path(p)
             .map_err(|e| usage(&config_errs, format!("error: {e}\n")))?;
@@ -302,6 +296,26 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
                 .into(),
         ));
     }
+    Ok(set)
+}
+
+pub(crate) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
+    let started = Instant::now();
+    // The configuration's errors are reported once the rules are loaded,
+    // with its unknown rule ids: all in one run, in the order of the file.
+    let (mut config, config_errs) = find_config(args.config.as_deref());
+    let settings = &mut config.settings;
+    if let Some(m) = args.max_file_size {
+        settings.max_file_size = m;
+    }
+    if let Some(m) = args.max_diagnostics {
+        settings.max_diagnostics = m.max(1);
+    }
+    if let Some(t) = args.file_timeout {
+        settings.file_timeout = t;
+    }
+    paths::apply_args(settings, args.no_exclude);
+    let set = load_rules(&config, config_errs, args.no_builtin, &args.rules)?;
     let lang = args
         .lang
         .map(Lang::from)

@@ -9,9 +9,9 @@ use std::process::Command;
 
 use clap::{Args, ValueEnum};
 
-use super::check::{config_errors, find_config};
-use super::config::{Config, by_position};
-use super::ruleargs::{LangArg, render_errors};
+use super::check::find_config;
+use super::config::Config;
+use super::ruleargs::LangArg;
 use super::stderr_color;
 use crate::{Error, Outcome};
 use policylint::document::revision::{Side, find_table};
@@ -19,7 +19,7 @@ use policylint::document::{Document, LoadError};
 use policylint::engine::compare::{Comparison, compare};
 use policylint::report::diff::{DiffReport, Version};
 use policylint::report::input;
-use policylint::rules::{Lang, Loader, RuleSet};
+use policylint::rules::{Lang, RuleSet};
 use policylint::source::walk::Filter;
 use policylint::source::{display_path, read_file};
 use policylint::text::escape_controls;
@@ -192,29 +192,8 @@ fn usage(msg: &str) -> Error {
 
 /// The configuration and the rules, as `check` loads them.
 fn load(args: &DiffArgs) -> Result<(Config, RuleSet), Error> {
-    let (config, mut errs) = find_config(args.config.as_deref());
-    let fail = |errs: &[_], more: String| Error::Usage(format!("{}{more}", config_errors(errs)));
-    let mut loader = Loader::new().with_project(Path::new("."));
-    if config.builtin && !args.no_builtin {
-        loader.add_builtin();
-    }
-    for p in config.packs.iter().chain(&args.rules) {
-        loader
-            .add_path(p)
-            .map_err(|e| fail(&errs, format!("error: {e}\n")))?;
-    }
-    let set = loader
-        .compile()
-        .map_err(|e| fail(&errs, render_errors(&e, stderr_color())))?;
-    errs.extend(config.check_rule_ids(&set));
-    if !errs.is_empty() {
-        return Err(fail(&by_position(errs), String::new()));
-    }
-    if set.rules.is_empty() {
-        return Err(usage(
-            "no rules loaded: the built-in packs are off or empty; add a pack with --rules PATH",
-        ));
-    }
+    let (config, errs) = find_config(args.config.as_deref());
+    let set = super::check::load_rules(&config, errs, args.no_builtin, &args.rules)?;
     Ok((config, set))
 }
 
